@@ -1,0 +1,181 @@
+"""The command line (OUTPUTS.md "The command line"); messages to the clerk in Chinese.
+
+Exit status: 0 done; 1 the inputs could not be used (nothing written); 2 wrong use.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .calculate import calculate
+from .caps import BUDGET_MODES, factor_text
+from .model import RunResult
+from .money import format_yuan, percent_of
+from .policy import Policy, PolicyError, default_policy_path, load_policy
+from .run_folder import StagedRunFolder
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
+DEFAULT_OUTPUT = PROJECT_ROOT / "output"
+LETTER_TEMPLATE = PROJECT_ROOT / "templates" / "notice_letter.docx"
+INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+DEFAULT_YEAR = 2023
+WORKBOOK_NAME = "{year}年度外贸奖励兑现表.xlsx"
+TEMPLATE_NAME = "企业申报汇总（空白模板）.xlsx"
+
+
+class UsageError(Exception):
+    """Wrong command-line use (exit status 2)."""
+
+
+class RunError(Exception):
+    """The run cannot proceed (exit status 1); the message is for the clerk."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"命令行参数有误：{message}\n用法：{self.format_usage().strip()}")
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(prog="python process.py",
+                                   description="鸡西市外贸奖励兑现批处理：读取海关数据、省级奖励名单和企业申报汇总，计算奖励并生成兑现表和通知书。")
+    parser.add_argument("--input", type=Path, help="输入文件夹（其中的 .xlsx/.xls/.csv 都会读取，自动识别用途）")
+    parser.add_argument("--output", type=Path, help="输出文件夹（每次运行新建一个子文件夹）")
+    parser.add_argument("--customs", type=Path, action="append", default=[], help="海关数据文件（可给两次：当年与上年）")
+    parser.add_argument("--province", type=Path, help="省级奖励名单文件")
+    parser.add_argument("--applications", type=Path, help="企业申报汇总文件")
+    parser.add_argument("--year", type=int, help="政策年度（默认：海关数据中最近的完整年度）")
+    parser.add_argument("--policy", type=Path, help="政策参数文件（默认：随程序提供的该年度文件）")
+    parser.add_argument("--budget-mode", choices=BUDGET_MODES, default="report",
+                        help="专项资金模式：report 按测算兑现并提示超额；prorate 超额时按比例压减")
+    parser.add_argument("--no-letters", action="store_true", help="不生成通知书")
+    parser.add_argument("--pdf", action="store_true", help="同时把合并通知书转换为 PDF（需要 LibreOffice）")
+    return parser
+
+
+def build_template_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(prog="python process.py template", description="生成空白的企业申报汇总模板")
+    parser.add_argument("--output", type=Path, help="模板文件路径（默认：output/企业申报汇总（空白模板）.xlsx）")
+    parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help="政策年度")
+    parser.add_argument("--policy", type=Path, help="政策参数文件")
+    return parser
+
+
+def input_paths(args) -> list[Path]:
+    """The files to read: every spreadsheet in --input, or the ones named one by one."""
+    named = [*args.customs, *([args.province] if args.province else []),
+             *([args.applications] if args.applications else [])]
+    for path in named:
+        if not path.is_file():
+            raise RunError(f"找不到输入文件：{path}")
+    if named and args.input is None:
+        return named
+    folder = args.input or DEFAULT_INPUT
+    if not folder.is_dir():
+        raise RunError(f"找不到输入文件夹：{folder}")
+    found = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(("~$", ".")))
+    if not found and not named:
+        raise RunError(f"输入文件夹中没有 .xlsx/.xls/.csv 文件：{folder}")
+    return found + [p for p in named if p not in found]
+
+
+def choose_policy(args, year: int | None) -> Policy:
+    path = args.policy or default_policy_path(year or DEFAULT_YEAR)
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        if args.policy is None and year is not None:
+            raise RunError(f"没有 {year} 年度的政策参数文件（{path}），请用 --policy 指定") from None
+        raise RunError(str(exc)) from None
+
+
+def run_batch(args) -> int:
+    from .letters import convert_to_pdf, write_letters
+    from .payout_workbook import write_payout_workbook
+    from .reading import InputError, read_inputs
+
+    paths = input_paths(args)
+    policy = choose_policy(args, args.year)
+    try:
+        bundle = read_inputs(paths, policy.data, args.year)
+        if args.year is None and args.policy is None and bundle.year != policy.year:
+            policy = choose_policy(args, bundle.year)
+            bundle = read_inputs(paths, policy.data, bundle.year)
+    except InputError as exc:
+        raise RunError(str(exc)) from None
+    for line in bundle.console:
+        print(line)
+    calc = calculate(bundle, policy, args.budget_mode)
+    now = datetime.now()
+    result = RunResult(
+        year=bundle.year, policy=policy.data, policy_path=str(policy.path), program_version=__version__,
+        run_time=f"{now:%Y-%m-%d %H:%M:%S}", rules=policy.rules_info(), lines=calc.lines, firms=calc.firms,
+        review=calc.review, accounts=bundle.accounts, files=bundle.files, fund_fen=policy.fund_fen,
+        total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
+        budget_mode=args.budget_mode, prorate_factor=calc.factor, warnings=calc.warnings,
+    )
+    output_dir = args.output or DEFAULT_OUTPUT
+    staged = StagedRunFolder(output_dir, bundle.year, now)
+    pdf = None
+    with staged as folder:
+        write_payout_workbook(result, folder / WORKBOOK_NAME.format(year=bundle.year))
+        if not args.no_letters:
+            letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+            if args.pdf and letters:
+                pdf = convert_to_pdf(letters[-1])
+    for warning in calc.warnings:
+        print(f"提示：{warning}")
+    fund = policy.fund_fen
+    share = f"{percent_of(calc.total_fen, fund)}" if fund else "—"
+    print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
+          + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
+    print(f"获奖企业 {len(calc.firms)} 户，待核查 {len(calc.review)} 条")
+    if args.pdf and not args.no_letters and pdf is None:
+        print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
+    print(f"输出文件夹：{staged.final}")
+    return 0
+
+
+def run_template(argv: list[str]) -> int:
+    from .application_template import write_application_template
+
+    args = build_template_parser().parse_args(argv)
+    policy = choose_policy(args, args.year)
+    target = args.output or DEFAULT_OUTPUT / TEMPLATE_NAME
+    if target.exists():
+        raise RunError(f"文件已存在，不会覆盖：{target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_application_template(target, policy.data)
+    print(f"空白企业申报汇总模板：{target}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["template"]:
+            return run_template(argv[1:])
+        return run_batch(build_parser().parse_args(argv))
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except RunError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        print("未生成任何输出。", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断，未生成输出。", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a defect of the program, not of the inputs
+        if os.environ.get("JIXI_DEBUG"):
+            traceback.print_exc()
+        print(f"错误：程序内部错误（{exc.__class__.__name__}：{exc}），未生成输出。请把输入文件和此信息交给维护人员。",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,105 @@
+"""Exact money: integer fen, half-up rounding, largest-remainder spreading.
+
+POLICY.md "Money": all money is integer 分; a rate applied to an amount rounds
+half up to the fen, once per rule line.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+
+FEN_PER_YUAN = 100
+
+
+def yuan_to_fen(value) -> int:
+    """A policy amount in 元 (int or decimal text) as integer fen, exactly."""
+    fen = Decimal(str(value)) * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {value!r} 元 is not a whole number of fen")
+    return int(fen)
+
+
+def percent(value) -> Fraction:
+    """A policy rate written in percent ("10", "2.5") as an exact fraction."""
+    return Fraction(Decimal(str(value))) / 100
+
+
+def round_half_up_div(numerator: np.ndarray, denominator: int) -> np.ndarray:
+    """numerator / denominator rounded half up (away from zero at .5), int64 in, int64 out."""
+    num = np.asarray(numerator, dtype=np.int64)
+    den = np.int64(denominator)
+    magnitude = (np.abs(num) * 2 + den) // (2 * den)
+    return np.where(num < 0, -magnitude, magnitude).astype(np.int64)
+
+
+def apply_rate(fen: np.ndarray, rate: Fraction) -> np.ndarray:
+    """fen × rate, rounded half up to the fen (the single rounding of a rule line)."""
+    num = np.asarray(fen, dtype=np.int64) * np.int64(rate.numerator)
+    return round_half_up_div(num, rate.denominator)
+
+
+def format_yuan(fen: int) -> str:
+    """12345678 -> '123,456.78' (元 with two decimals and thousands separators)."""
+    fen = int(fen)
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}{yuan:,}.{cents:02d}"
+
+
+def format_percent(rate: Fraction) -> str:
+    """Fraction(1, 10) -> '10%'; Fraction(1, 40) -> '2.5%'."""
+    pct = Decimal(rate.numerator * 100) / Decimal(rate.denominator)
+    text = format(pct.normalize(), "f")
+    return f"{text}%"
+
+
+def percent_of(part_fen: int, whole_fen: int) -> str:
+    """part / whole as a percentage with two decimals, half up: '87.50%'."""
+    share = (Decimal(int(part_fen)) * 100 / Decimal(int(whole_fen))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{share}%"
+
+
+def decimal_to_fen(value: Decimal) -> int:
+    """An exact decimal amount in 元 to fen, half up."""
+    return int((value * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def spread_largest_remainder(
+    weights: np.ndarray, groups: np.ndarray, group_amount: np.ndarray, tiebreak: np.ndarray
+) -> np.ndarray:
+    """Split each group's amount over its members in proportion to their weights, to the fen.
+
+    Each member first gets floor(amount × weight / Σweight); the fen left over go,
+    one each, to the members with the largest remainders; equal remainders go to the
+    member with the smaller ``tiebreak``. The shares of a group sum exactly to its
+    amount. ``groups`` are integer group ids 0..G-1; ``group_amount`` is indexed by them.
+    Weights must be non-negative; a group whose weights sum to 0 gets nothing.
+    """
+    weights = np.asarray(weights, dtype=np.int64)
+    groups = np.asarray(groups, dtype=np.int64)
+    group_amount = np.asarray(group_amount, dtype=np.int64)
+    n_groups = len(group_amount)
+    if len(weights) == 0:
+        return np.zeros(0, dtype=np.int64)
+    totals = np.zeros(n_groups, dtype=np.int64)
+    np.add.at(totals, groups, weights)
+    member_total = totals[groups]
+    safe_total = np.where(member_total == 0, 1, member_total)
+    product = weights * group_amount[groups]
+    share = np.where(member_total == 0, 0, product // safe_total)
+    remainder = np.where(member_total == 0, 0, product % safe_total)
+    given = np.zeros(n_groups, dtype=np.int64)
+    np.add.at(given, groups, share)
+    leftover = np.where(totals == 0, 0, group_amount - given)
+    # Rank members within their group: largest remainder first, then tiebreak.
+    # Remainders are compared as fractions of the group total; within a group the
+    # denominator is shared, so the integer remainders compare directly.
+    order = np.lexsort((np.asarray(tiebreak), -remainder, groups))
+    sorted_groups = groups[order]
+    starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank = np.arange(len(order)) - starts
+    bonus = np.zeros(len(weights), dtype=np.int64)
+    bonus[order] = (rank < leftover[sorted_groups]).astype(np.int64)
+    return share + bonus

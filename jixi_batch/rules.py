@@ -1,0 +1,353 @@
+"""The award rules of the 2023 measures, one vectorised function per article item.
+
+Each rule reads the facts table (one row per firm, money in fen) and the policy
+parameters, and returns its lines (code, rule_id, basis_fen, computed_fen,
+explanation) for the firms it applies to, and review rows for claims that fail.
+``computed_fen`` is the rule's own result after its own cap (测算金额).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .lpr import interest_denominator
+from .money import apply_rate, format_percent, format_yuan, round_half_up_div
+from .policy import Policy
+from .review import concat_reviews, review_frame
+
+RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
+GRAMS_PER_TONNE = 1_000_000
+
+
+def _y(fen) -> str:
+    return format_yuan(fen) + " 元"
+
+
+def _tonnes(grams: int) -> str:
+    whole, rest = divmod(int(grams), GRAMS_PER_TONNE)
+    text = f"{whole:,}" + (f".{rest:06d}".rstrip("0") if rest else "")
+    return text + " 吨"
+
+
+def _lines(rule_id: str, rows: pd.DataFrame, basis, amount, explanation: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "code": rows.index.to_numpy(),
+        "rule_id": rule_id,
+        "basis_fen": pd.array(basis if basis is not None else [pd.NA] * len(rows), dtype="Int64"),
+        "computed_fen": np.asarray(amount, dtype=np.int64),
+        "explanation": explanation,
+    })
+    return frame[frame["computed_fen"] > 0].reset_index(drop=True)
+
+
+def _capped(amount: np.ndarray, cap) -> tuple[np.ndarray, np.ndarray]:
+    cap = np.asarray(cap, dtype=np.int64)
+    return np.minimum(amount, cap), amount > cap
+
+
+def _cap_note(hit: bool, cap: int) -> str:
+    return f"，超过上限，按上限 {_y(cap)} 计" if hit else ""
+
+
+def _claim_review(rows: pd.DataFrame, category: str, column: str, values, messages,
+                  source: str = "app", rule_id: str | None = None) -> pd.DataFrame:
+    """Review rows pointing at the row that claimed (applications row or provincial row)."""
+    if source == "app":
+        file, sheet, row = rows["app_src_file"], rows["app_src_sheet"], rows["app_src_row"]
+    else:
+        file, sheet, row = (rows[f"prov_file_{rule_id}"], rows[f"prov_sheet_{rule_id}"],
+                            rows[f"prov_row_{rule_id}"])
+    return review_frame(category=category, file=file, sheet=sheet, row=row, column=column,
+                        value=pd.Series(list(values), index=rows.index, dtype=object),
+                        code=pd.Series(rows.index, index=rows.index), name=rows["name"],
+                        message=pd.Series(list(messages), index=rows.index, dtype=object))
+
+
+def _applicants(facts: pd.DataFrame) -> pd.Series:
+    """Firms whose applications row can be used (present and not held as 重复申报)."""
+    return facts["has_app"] & ~facts["held"]
+
+
+# --- article 1 ---------------------------------------------------------------
+def rule_a1(facts: pd.DataFrame, policy: Policy):
+    """第一条: 对年度新增进出口额达到1亿元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    rid = "A1"
+    threshold, rate = policy.fen(rid, "min_increase"), policy.rate(rid)
+    award = facts["prov_sum_A1"]
+    increase = facts["total_y"] - facts["total_y1"]
+    claimed = facts[award > 0]
+    ok = (increase >= threshold)[award > 0]
+    paid = claimed[ok]
+    amount = apply_rate(paid["prov_sum_A1"].to_numpy(), rate)
+    inc = increase[paid.index]
+    text = [f"海关进出口额 {_y(y)} − 上年 {_y(y1)} = 新增 {_y(i)} ≥ {_y(threshold)}，"
+            f"按省级奖励 {_y(p)} 的 {format_percent(rate)} 计 {_y(a)}"
+            for y, y1, i, p, a in zip(paid["total_y"], paid["total_y1"], inc, paid["prov_sum_A1"], amount)]
+    failed = claimed[~ok]
+    inc_f = increase[failed.index]
+    review = _claim_review(
+        failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A1"]],
+        [f"省级外贸主体新增进出口奖励 {_y(p)}，但海关数据新增进出口额 {_y(i)}（{_y(y)} − 上年 {_y(y1)}）"
+         f"< {_y(threshold)}，市级奖励不予计算" for p, i, y, y1 in
+         zip(failed["prov_sum_A1"], inc_f, failed["total_y"], failed["total_y1"])],
+        source="province", rule_id=rid)
+    return _lines(rid, paid, paid["prov_sum_A1"].to_numpy(), amount, text), review
+
+
+# --- article 2 ---------------------------------------------------------------
+def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
+    each = policy.fen(rid, "amount_each")
+    rows = facts[facts[f"prov_rows_{rid}"] > 0]
+    count = rows[f"prov_rows_{rid}"].to_numpy()
+    amount = count * each
+    text = [f"省级认定{what} {n} 个，每个 {_y(each)}，计 {_y(a)}" for n, a in zip(count, amount)]
+    return _lines(rid, rows, None, amount, text), concat_reviews([])
+
+
+def rule_a2n(facts, policy):
+    """第二条: 对新创建的国家级贸易促进平台，再给予市级奖励100万元（每个平台）。"""
+    return _per_item("A2N", facts, policy, "新创建国家级外贸促进平台")
+
+
+def rule_a2p(facts, policy):
+    """第二条: 对新创建的省级贸易促进平台，再给予市级奖励50万元（每个平台）。"""
+    return _per_item("A2P", facts, policy, "新创建省级外贸促进平台")
+
+
+# --- article 3 ---------------------------------------------------------------
+def rule_a3e(facts, policy):
+    """第三条: 以跨境电商模式年进出口额达到1000万元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    rid = "A3E"
+    threshold, rate = policy.fen(rid, "min_trade"), policy.rate(rid)
+    claimed = facts[facts["prov_sum_A3E"] > 0]
+    ok = claimed["cbec_y"] >= threshold
+    paid, failed = claimed[ok], claimed[~ok]
+    amount = apply_rate(paid["prov_sum_A3E"].to_numpy(), rate)
+    text = [f"跨境电商进出口额 {_y(c)} ≥ {_y(threshold)}，按省级跨境电商奖励 {_y(p)} 的 "
+            f"{format_percent(rate)} 计 {_y(a)}" for c, p, a in zip(paid["cbec_y"], paid["prov_sum_A3E"], amount)]
+    review = _claim_review(
+        failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A3E"]],
+        [f"省级跨境电商奖励 {_y(p)}，但海关数据跨境电商进出口额 {_y(c)} < {_y(threshold)}，市级奖励不予计算"
+         for p, c in zip(failed["prov_sum_A3E"], failed["cbec_y"])],
+        source="province", rule_id=rid)
+    return _lines(rid, paid, paid["prov_sum_A3E"].to_numpy(), amount, text), review
+
+
+def rule_a3s(facts, policy):
+    """第三条: 对在第三方跨境电商平台开设店铺的企业，给予入驻平台费和宣传推广费50%的补贴，最高补贴50万元。"""
+    rid = "A3S"
+    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
+    base = facts["platform_fee_fen"] + facts["promo_fee_fen"]
+    rows = facts[_applicants(facts) & (base > 0)]
+    basis = (rows["platform_fee_fen"] + rows["promo_fee_fen"]).to_numpy()
+    raw = apply_rate(basis, rate)
+    amount, hit = _capped(raw, cap)
+    text = [f"平台入驻费 {_y(f)} + 推广费 {_y(p)} = {_y(b)}，按 {format_percent(rate)} 计 {_y(r)}{_cap_note(h, cap)}"
+            for f, p, b, r, h in zip(rows["platform_fee_fen"], rows["promo_fee_fen"], basis, raw, hit)]
+    return _lines(rid, rows, basis, amount, text), concat_reviews([])
+
+
+def rule_a3w(facts, policy):
+    """第三条: 对省级认定的省级海外仓，再给予市级一次性奖励20万元（每个海外仓，只奖一次）。"""
+    return _per_item("A3W", facts, policy, "省级海外仓")
+
+
+def rule_a3c(facts, policy):
+    """第三条: 对服务企业10家（含）以上且进出口额5000万元（含）以上的外贸综合服务企业年度奖励10万元。"""
+    rid = "A3C"
+    min_served, threshold = int(policy.value(rid, "min_served")), policy.fen(rid, "min_trade")
+    award = policy.fen(rid, "amount")
+    claimed = facts[_applicants(facts) & (facts["served_firms"] > 0)]
+    ok = (claimed["served_firms"] >= min_served) & (claimed["total_y"] >= threshold)
+    paid, failed = claimed[ok], claimed[~ok]
+    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {_y(t)} ≥ {_y(threshold)}，奖励 {_y(award)}"
+            for n, t in zip(paid["served_firms"], paid["total_y"])]
+    review = _claim_review(
+        failed, "申报条件不符", "服务企业数(家)", [str(n) for n in failed["served_firms"]],
+        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {_y(t)}（需 ≥ {_y(threshold)}），"
+         f"外贸综合服务企业奖励不予计算" for n, t in zip(failed["served_firms"], failed["total_y"])])
+    return _lines(rid, paid, None, np.full(len(paid), award, dtype=np.int64), text), review
+
+
+# --- article 4 ---------------------------------------------------------------
+def rule_a4(facts, policy):
+    """第四条: 除享受省级补贴外，再按其获得省级补贴的10%给予市级补贴（线下、线上、委托参展合计）。"""
+    rid = "A4"
+    rate = policy.rate(rid)
+    rows = facts[facts["prov_sum_A4"] > 0]
+    basis = rows["prov_sum_A4"].to_numpy()
+    amount = apply_rate(basis, rate)
+    text = [f"省级展会补贴 {_y(b)}，按 {format_percent(rate)} 计 {_y(a)}" for b, a in zip(basis, amount)]
+    return _lines(rid, rows, basis, amount, text), concat_reviews([])
+
+
+# --- article 5 ---------------------------------------------------------------
+def rule_a5i(facts, policy):
+    """第五条（一）: 对年进口额500万元（含）以上且商品落地率超50%的企业，按照进口额2%给予奖励，最高奖励100万元。"""
+    rid = "A5I"
+    threshold, rate, cap = policy.fen(rid, "min_import"), policy.rate(rid), policy.fen(rid, "cap")
+    min_rate_ppm = int(Fraction(str(policy.value(rid, "min_landing_rate"))) * 10_000)
+    applicants = facts[_applicants(facts)]
+    big = applicants["energy_import_y"] >= threshold
+    landed = applicants["landing_rate_ppm"] > min_rate_ppm
+    paid = applicants[big & landed]
+    failed = applicants[(applicants["landing_rate_ppm"] > 0) & ~(big & landed)]
+    raw = apply_rate(paid["energy_import_y"].to_numpy(), rate)
+    amount, hit = _capped(raw, cap)
+    text = [f"能源资源类商品进口额 {_y(v)} ≥ {_y(threshold)}，落地率 {_ppm(r)} > {_ppm(min_rate_ppm)}，"
+            f"按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+            for v, r, x, h in zip(paid["energy_import_y"], paid["landing_rate_ppm"], raw, hit)]
+    review = _claim_review(
+        failed, "申报条件不符", "能源资源进口落地率(%)", [_ppm(r) for r in failed["landing_rate_ppm"]],
+        [f"申报落地率 {_ppm(r)}（需超过 {_ppm(min_rate_ppm)}），海关能源资源类商品进口额 {_y(v)}"
+         f"（需 ≥ {_y(threshold)}），能源资源进口落地奖励不予计算"
+         for r, v in zip(failed["landing_rate_ppm"], failed["energy_import_y"])])
+    return _lines(rid, paid, paid["energy_import_y"].to_numpy(), amount, text), review
+
+
+def _ppm(value: int) -> str:
+    """550000 ppm -> '55%'; 505000 -> '50.5%'."""
+    return format((Decimal(int(value)) / 10_000).normalize(), "f") + "%"
+
+
+def rule_a5c(facts, policy):
+    """第五条（一）: 对当年进口5000吨（含）以上并落地省内使用的煤炭，按实际落地数量给予企业50元/吨补贴，最高奖励100万元。"""
+    rid = "A5C"
+    min_g = int(policy.value(rid, "min_tonnes")) * GRAMS_PER_TONNE
+    per_tonne, cap = policy.fen(rid, "yuan_per_tonne"), policy.fen(rid, "cap")
+    claimed = facts[_applicants(facts) & (facts["coal_landed_g"] > 0)]
+    ok = claimed["coal_import_g"] >= min_g
+    paid, failed = claimed[ok], claimed[~ok]
+    landed = np.minimum(paid["coal_landed_g"].to_numpy(), paid["coal_import_g"].to_numpy())
+    raw = round_half_up_div(landed * np.int64(per_tonne), GRAMS_PER_TONNE)
+    amount, hit = _capped(raw, cap)
+    over = paid["coal_landed_g"].to_numpy() > paid["coal_import_g"].to_numpy()
+    text = [f"煤炭进口 {_tonnes(i)} ≥ {_tonnes(min_g)}，落地 {_tonnes(l)}"
+            + (f"（申报 {_tonnes(c)} 超过进口量，按进口量计）" if o else "")
+            + f"，按 {format_yuan(per_tonne)} 元/吨 计 {_y(x)}{_cap_note(h, cap)}"
+            for i, l, c, o, x, h in zip(paid["coal_import_g"], landed, paid["coal_landed_g"], over, raw, hit)]
+    flagged = paid[over]
+    review = concat_reviews([
+        _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_g"]],
+                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {_tonnes(min_g)}，"
+                       f"煤炭进口落地补贴不予计算" for c, i in zip(failed["coal_landed_g"], failed["coal_import_g"])]),
+        _claim_review(flagged, "申报数超海关数", "煤炭落地数量(吨)", [_tonnes(c) for c in flagged["coal_landed_g"]],
+                      [f"申报煤炭落地 {_tonnes(c)} 超过海关进口量 {_tonnes(i)}，按进口量计算"
+                       for c, i in zip(flagged["coal_landed_g"], flagged["coal_import_g"])]),
+    ])
+    return _lines(rid, paid, None, amount, text), review
+
+
+def a5x_qualified(facts: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
+    """The export value A5X counts (claim capped at customs exports) and whether it qualifies."""
+    value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))
+    qualified = _applicants(facts) & (facts["local_export_fen"] > 0) & (value >= policy.fen("A5X", "min_export"))
+    return value, qualified
+
+
+def rule_a5x(facts, policy):
+    """第五条（二）: 对年出口额500万元（含）以上的企业，按照出口额2%给予奖励，最高奖励100万元（本地加工产品出口额，以海关出口额为限）。"""
+    rid = "A5X"
+    threshold, rate, cap = policy.fen(rid, "min_export"), policy.rate(rid), policy.fen(rid, "cap")
+    value, qualified = a5x_qualified(facts, policy)
+    claimed_mask = _applicants(facts) & (facts["local_export_fen"] > 0)
+    paid = facts[qualified]
+    basis = value[qualified].to_numpy()
+    raw = apply_rate(basis, rate)
+    amount, hit = _capped(raw, cap)
+    over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
+    text = [f"本地加工产品出口额 {_y(b)}"
+            + (f"（申报 {_y(c)} 超过海关出口额，按海关出口额计）" if c > b else "")
+            + f" ≥ {_y(threshold)}，按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+            for b, c, x, h in zip(basis, paid["local_export_fen"], raw, hit)]
+    failed = facts[claimed_mask & ~qualified]
+    flagged = facts[over_all]
+    review = concat_reviews([
+        _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
+                      [format_yuan(c) for c in failed["local_export_fen"]],
+                      [f"申报本地加工产品出口额 {_y(c)}，按海关出口额 {_y(e)} 为限计 {_y(v)} < {_y(threshold)}，"
+                       f"本地加工产品出口奖励及手续费贴息补贴不予计算"
+                       for c, e, v in zip(failed["local_export_fen"], failed["export_y"], value[failed.index])]),
+        _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
+                      [format_yuan(c) for c in flagged["local_export_fen"]],
+                      [f"申报本地加工产品出口额 {_y(c)} 超过海关出口额 {_y(e)}，按海关出口额计算"
+                       for c, e in zip(flagged["local_export_fen"], flagged["export_y"])]),
+    ])
+    return _lines(rid, paid, basis, amount, text), review
+
+
+def rule_a5f(facts, policy):
+    """第五条（二）: 同时给予企业用于开展出口业务所发生的银行手续费和融资贷款利息不超过50%的补贴，最高补贴50万元。
+
+    Only for firms that qualify for A5X ("同时给予"). Interest per loan is capped at
+    本金 × LPR × 天数 / 360 (LPR last published on or before 发放日); rounded once at the end.
+    """
+    rid = "A5F"
+    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
+    den = interest_denominator(int(policy.value(rid, "day_count")))
+    _, qualified = a5x_qualified(facts, policy)
+    wants = _applicants(facts) & ((facts["bank_fee_fen"] > 0) | (facts["loan_interest_num"] > 0))
+    paid = facts[wants & qualified]
+    failed = facts[wants & ~qualified]
+    base_num = paid["bank_fee_fen"].to_numpy(np.int64) * np.int64(den) + paid["loan_interest_num"].to_numpy(np.int64)
+    raw = round_half_up_div(base_num * np.int64(rate.numerator), den * rate.denominator)
+    amount, hit = _capped(raw, cap)
+    interest_fen = round_half_up_div(paid["loan_interest_num"].to_numpy(np.int64), den)
+    basis = round_half_up_div(base_num, den)
+    text = [f"银行手续费 {_y(f)} + 贷款贴息利息 {_y(i)}（{n} 笔，按发放日LPR计"
+            + (f"，其中 {c} 笔按LPR上限计" if c else "") + f"）= {_y(b)}，"
+            f"按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+            for f, i, n, c, b, x, h in zip(paid["bank_fee_fen"], interest_fen, paid["loan_count"],
+                                            paid["loan_capped"], basis, raw, hit)]
+    review = _claim_review(
+        failed, "申报条件不符", "银行手续费(元)", [format_yuan(f) for f in failed["bank_fee_fen"]],
+        ["未达到本地加工产品出口奖励条件（第五条第（二）项“同时给予”），银行手续费及贷款贴息补贴不予计算"]
+        * len(failed))
+    return _lines(rid, paid, basis, amount, text), review
+
+
+def rule_a5g(facts, policy):
+    """第五条（三）: 生产加工型外贸企业，年度完成贸易额500万元以上的，同比增量部分每增加100万元，给予2万元奖励，最高奖励50万元，当年新引入的企业最高奖励100万元。"""
+    rid = "A5G"
+    threshold, step = policy.fen(rid, "min_trade"), policy.fen(rid, "step")
+    per_step, cap, cap_new = policy.fen(rid, "amount_per_step"), policy.fen(rid, "cap"), policy.fen(rid, "cap_new")
+    claimed = facts[_applicants(facts) & facts["processing_type"]]
+    increase = (claimed["total_y"] - claimed["total_y1"]).to_numpy()
+    steps = np.where(increase > 0, increase // step, 0)
+    ok = (claimed["total_y"].to_numpy() >= threshold) & (steps > 0)
+    paid, failed = claimed[ok], claimed[~ok]
+    raw = steps[ok] * per_step
+    caps = np.where(paid["newly_introduced"].to_numpy(), cap_new, cap)
+    amount, hit = _capped(raw, caps)
+    text = [f"贸易额 {_y(y)} ≥ {_y(threshold)}，同比增量 {_y(y)} − {_y(y1)} = {_y(i)}，"
+            f"每 {_y(step)} 奖 {_y(per_step)}，计 {s} 档 {_y(x)}"
+            + (_cap_note(h, c) if not n else f"，当年新引入企业{_cap_note(h, c)[1:] if h else '上限 ' + _y(c)}")
+            for y, y1, i, s, x, h, c, n in zip(paid["total_y"], paid["total_y1"], increase[ok], steps[ok], raw, hit,
+                                               caps, paid["newly_introduced"])]
+    inc_failed = increase[~ok]
+    review = _claim_review(
+        failed, "申报条件不符", "生产加工型", ["是"] * len(failed),
+        [f"生产加工型企业，贸易额 {_y(y)}（需 ≥ {_y(threshold)}），同比增量 {_y(i)}（每满 {_y(step)} 计一档），"
+         f"增量奖励不予计算" for y, i in zip(failed["total_y"], inc_failed)])
+    return _lines(rid, paid, increase[ok], amount, text), review
+
+
+RULES = {
+    "A1": rule_a1, "A2N": rule_a2n, "A2P": rule_a2p, "A3E": rule_a3e, "A3S": rule_a3s,
+    "A3W": rule_a3w, "A3C": rule_a3c, "A4": rule_a4, "A5I": rule_a5i, "A5C": rule_a5c,
+    "A5X": rule_a5x, "A5F": rule_a5f, "A5G": rule_a5g,
+}
+
+
+def apply_rules(facts: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All rules in the policy's order: their lines and the review rows of failed claims."""
+    lines, reviews = [], []
+    for rid in policy.rule_order:
+        rule_lines, rule_review = RULES[rid](facts, policy)
+        lines.append(rule_lines)
+        reviews.append(rule_review)
+    out = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=RULE_LINE_COLS)
+    return out[RULE_LINE_COLS], concat_reviews(reviews)
