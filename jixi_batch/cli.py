@@ -25,7 +25,6 @@ DEFAULT_OUTPUT = PROJECT_ROOT / "output"
 LETTER_TEMPLATE = PROJECT_ROOT / "templates" / "notice_letter.docx"
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 DEFAULT_YEAR = 2023
-WORKBOOK_NAME = "{year}年度外贸奖励兑现表.xlsx"
 TEMPLATE_NAME = "企业申报汇总（空白模板）.xlsx"
 
 
@@ -98,7 +97,7 @@ def choose_policy(args, year: int | None) -> Policy:
 
 def run_batch(args) -> int:
     from .letters import convert_to_pdf, write_letters
-    from .payout_workbook import write_payout_workbook
+    from .payout_workbook import payout_filename, write_payout_workbook
     from .reading import InputError, read_inputs
 
     paths = input_paths(args)
@@ -125,7 +124,7 @@ def run_batch(args) -> int:
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
     with staged as folder:
-        write_payout_workbook(result, folder / WORKBOOK_NAME.format(year=bundle.year))
+        write_payout_workbook(result, folder / payout_filename(bundle.year))
         if not args.no_letters:
             letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
             if args.pdf and letters:

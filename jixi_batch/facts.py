@@ -127,7 +127,7 @@ def firm_names(frames: dict[str, pd.DataFrame]) -> tuple[pd.Series, pd.DataFrame
     stacked = []
     for rank, (label, frame) in enumerate(frames.items()):
         if len(frame):
-            part = frame[["code", "name", "src_file"]].copy()
+            part = frame[["code", "name", "src_file"]].drop_duplicates()
             part["rank"] = rank
             stacked.append(part)
     if not stacked:
