@@ -1,0 +1,362 @@
+"""read_inputs: every input file to tidy tables, review rows and a row account.
+
+Order of work: open each file (sheets.py), find each sheet's role and header
+(roles.py), parse it (tidy.py); then across files: check the roles (one province
+file, one applications workbook, at least one customs file), fix the policy year Y,
+move customs rows of other years to review, hold firms listed twice in 企业信息, and
+list codes whose check character fails.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..model import (REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LABELS, ROLE_LOANS, ROLE_OTHER,
+                     ROLE_PROVINCE, InputFile, SheetAccount)
+from ..review import empty as _empty_review, review_frame
+from . import codes as codes_mod
+from .errors import InputError
+from .roles import detect_layout, partial_is_credible
+from .sheets import read_raw
+from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetResult,
+                   tidy_sheet, typed_frame)
+
+APP_ROLES = (ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER)
+
+
+@dataclass
+class InputBundle:
+    """Everything reading produced (tables in model.py's column contracts)."""
+
+    year: int
+    customs: pd.DataFrame
+    province: pd.DataFrame
+    firms: pd.DataFrame
+    loans: pd.DataFrame
+    other_awards: pd.DataFrame
+    review: pd.DataFrame
+    accounts: list[SheetAccount]
+    files: list[InputFile]
+    held_codes: set[str] = field(default_factory=set)
+    bad_check_codes: set[str] = field(default_factory=set)
+    console: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _FileRead:
+    path: Path
+    sha256: str
+    results: list[SheetResult]
+    notes: list[str]                        # console lines about skipped/ignored sheets
+
+
+def read_inputs(paths: list[Path], policy: dict, year: int | None = None) -> InputBundle:
+    """Read the clerk's input files (InputError with a Chinese message when the run cannot proceed)."""
+    ctx = ReadContext.from_policy(policy or {})
+    warnings: list[str] = []
+    console: list[str] = []
+    reads: list[_FileRead] = []
+    seen_sha: dict[str, Path] = {}
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.name.startswith("~$"):
+            console.append(f"{path.name}：Excel临时文件，已跳过")
+            continue
+        read = _read_file(path, ctx, warnings)
+        if read.sha256 in seen_sha:
+            raise InputError(f"文件“{seen_sha[read.sha256].name}”和“{path.name}”内容完全相同，"
+                             "请删除其中一个后重新运行。")
+        seen_sha[read.sha256] = path
+        reads.append(read)
+    _check_roles(reads, warnings)
+    try:
+        return _assemble(reads, policy or {}, year, warnings, console)
+    except InputError:
+        raise
+    except Exception as exc:  # a defect must not surface as a raw traceback to the clerk
+        raise InputError(f"汇总输入数据时出错：{type(exc).__name__}: {exc}") from exc
+
+
+def _read_file(path: Path, ctx: ReadContext, warnings: list[str]) -> _FileRead:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法打开文件“{path.name}”：{exc.strerror or exc}") from exc
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        return _parse_file(path, data, sha, ctx, warnings)
+    except InputError:
+        raise
+    except Exception as exc:  # anything a malformed file can provoke
+        raise InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
+                         "请用Excel打开检查后另存为.xlsx再试。") from exc
+
+
+def _parse_file(path: Path, data: bytes, sha: str, ctx: ReadContext, warnings: list[str]) -> _FileRead:
+    raw = read_raw(path, data, sha)
+    name = path.name
+    notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in raw.skipped_hidden]
+    results: list[SheetResult] = []
+    partials = []
+    nonempty_sheets = 0
+    for sheet in raw.sheets:
+        grid = sheet.grid
+        if not _has_content(grid):
+            notes.append(f"{name}：工作表“{sheet.name}”为空，已忽略")
+            continue
+        nonempty_sheets += 1
+        layout = detect_layout(grid, sheet.name)
+        if layout is None:
+            notes.append(f"{name}：工作表“{sheet.name}”未识别出表头，已忽略")
+            continue
+        if not layout.complete:
+            if partial_is_credible(layout, sheet.name):
+                partials.append((sheet.name, layout))
+            else:
+                notes.append(f"{name}：工作表“{sheet.name}”未识别出数据类型，已忽略")
+            continue
+        results.append(tidy_sheet(grid, layout, name, sheet.name, ctx))
+    for sheet_name, layout in partials:
+        message = (f"文件“{name}”工作表“{sheet_name}”（看起来是{ROLE_LABELS[layout.spec.role]}）"
+                   f"缺少必需的列：{'、'.join(layout.missing)}")
+        if not results or sheet_name in layout.spec.sheet_names:
+            raise InputError(message + "。请补上这些列（表头文字见使用说明）后重新运行。")
+        warnings.append(message + "，该工作表已忽略")
+        notes.append(message + "，已忽略")
+    if not results:
+        if nonempty_sheets == 0:
+            raise InputError(f"文件“{name}”中没有任何数据（空文件或只有隐藏工作表）。")
+        raise InputError(
+            f"无法识别文件“{name}”的类型：没有找到海关数据、省级奖励或企业申报汇总的表头。"
+            "海关数据需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列；"
+            "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
+    for result in results:
+        warnings.extend(result.warnings)
+    return _FileRead(path, sha, results, notes)
+
+
+def _has_content(grid: np.ndarray) -> bool:
+    for v in grid.ravel():
+        if v is None:
+            continue
+        if isinstance(v, str) and not v.strip():
+            continue
+        if isinstance(v, float) and v != v:
+            continue
+        return True
+    return False
+
+
+def _roles_of(read: _FileRead) -> list[str]:
+    roles: list[str] = []
+    for result in read.results:
+        if result.role not in roles:
+            roles.append(result.role)
+    return roles
+
+
+def _check_roles(reads: list[_FileRead], warnings: list[str]) -> None:
+    def files_with(roles) -> list[Path]:
+        return [r.path for r in reads if any(role in roles for role in _roles_of(r))]
+
+    if not reads:
+        raise InputError("没有找到任何输入文件（.xlsx、.xls、.csv）。")
+    province = files_with((ROLE_PROVINCE,))
+    if len(province) > 1:
+        raise InputError("有多个文件被识别为省级奖励数据：" + "、".join(f"“{p.name}”" for p in province)
+                         + "。请只保留一个省级奖励文件。")
+    apps = files_with(APP_ROLES)
+    if len(apps) > 1:
+        raise InputError("有多个文件被识别为企业申报汇总：" + "、".join(f"“{p.name}”" for p in apps)
+                         + "。请只保留一个企业申报汇总工作簿。")
+    if not files_with((ROLE_CUSTOMS,)):
+        raise InputError("没有找到海关数据文件（需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列）。"
+                         "海关数据是必需的。")
+    if not province:
+        warnings.append("没有找到省级奖励文件：依据省级奖励的规则（A1、A2N、A2P、A3E、A3W、A4）将没有结果")
+    if not apps:
+        warnings.append("没有找到企业申报汇总工作簿：依据企业申报的规则将没有结果，所有企业缺少开户信息")
+    elif not files_with((ROLE_FIRMS,)):
+        warnings.append("企业申报汇总中没有找到“企业信息”工作表")
+
+
+def _concat(results: list[SheetResult], role: str) -> pd.DataFrame:
+    frames = [r.table for r in results if r.role == role and len(r.table)]
+    if not frames:
+        return typed_frame(role)
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _review_rows(frame: pd.DataFrame, category: str, column, value: pd.Series, message) -> pd.DataFrame:
+    """Review rows for rows of a tidy table (source columns give file, sheet and row)."""
+    name = frame["name"] if "name" in frame else ""
+    return review_frame(category, frame["src_file"], frame["src_sheet"], frame["src_row"], column, value,
+                        frame["code"], name, message)
+
+
+def _header_of(results: list[SheetResult], role: str, field_name: str) -> dict[tuple[str, str], str]:
+    return {(r.file, r.sheet): r.headers.get(field_name, "") for r in results if r.role == role}
+
+
+def _choose_year(year_months: set, year: int | None, warnings: list[str]) -> int:
+    """Y: the argument, else the latest year with December data, else the latest year (warned)."""
+    if year is not None:
+        return int(year)
+    if not year_months:
+        raise InputError("海关数据中没有可识别的年月，无法确定计算年度。"
+                         "请检查海关数据文件的“年月”列，或用 --year 指定年度。")
+    full = sorted(y for y, m in year_months if m == 12)
+    if full:
+        return int(full[-1])
+    latest = max(y for y, _ in year_months)
+    warnings.append(f"海关数据中没有任何一年有12月的数据，按最大年份 {latest} 年作为计算年度；"
+                    "如不正确请用 --year 指定")
+    return latest
+
+
+def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: list[str],
+              console: list[str]) -> InputBundle:
+    results = [r for read in reads for r in read.results]
+    accounts = {(r.file, r.sheet): r.account for r in results}
+    reviews = [r.review for r in results if len(r.review)]
+
+    customs = _concat(results, ROLE_CUSTOMS)
+    y = _choose_year(set().union(*(r.year_months for r in results)), year, warnings)
+    policy_year = (policy.get("policy") or {}).get("year")
+    if policy_year is not None and int(policy_year) != y:
+        warnings.append(f"计算年度 {y} 与政策文件的年度 {policy_year} 不一致，请确认使用了正确的政策文件")
+    _warn_overlaps(reads, customs, warnings)
+
+    in_scope = customs["year"].isin([y, y - 1]).to_numpy()
+    other = customs.loc[~in_scope]
+    if len(other):
+        headers = _header_of(results, ROLE_CUSTOMS, "ym")
+        column = pd.Series([headers.get(k, "年月") for k in zip(other["src_file"], other["src_sheet"])],
+                           index=other.index, dtype=object)
+        value = other["year"].astype(str) + other["month"].map("{:02d}".format)
+        message = (f"年月不属于计算年度 {y} 年或上年 {y - 1} 年" + "（" + value + "），该行未使用")
+        reviews.append(_review_rows(other, CAT_OTHER_YEAR, column, value, message))
+        _move_to_review(accounts, other)
+        customs = customs.loc[in_scope].reset_index(drop=True)
+    if not (customs["year"] == y).any():
+        warnings.append(f"海关数据中没有 {y} 年的数据")
+    if not (customs["year"] == y - 1).any():
+        warnings.append(f"海关数据中没有 {y - 1} 年（上年）的数据，上年进出口额按 0 计算")
+
+    firms = _concat(results, ROLE_FIRMS)
+    held: set[str] = set()
+    dup = firms["code"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        dups = firms.loc[dup]
+        held = set(dups["code"])
+        rows_of = dups.groupby("code")["src_row"].apply(lambda s: "、".join(f"第{r}行" for r in s))
+        headers = _header_of(results, ROLE_FIRMS, "code")
+        column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(dups["src_file"], dups["src_sheet"])],
+                           index=dups.index, dtype=object)
+        message = ("同一企业在企业信息中出现多次（" + dups["code"].map(rows_of) + "），程序不按行序取舍："
+                   "该企业的申报类奖励暂不计算，请删除重复行后重新运行")
+        reviews.append(_review_rows(dups, CAT_DUPLICATE, column, dups["code"], message))
+        _move_to_review(accounts, dups)
+        firms = firms.loc[~dup].reset_index(drop=True)
+
+    province = _concat(results, ROLE_PROVINCE)
+    loans = _concat(results, ROLE_LOANS)
+    other_awards = _concat(results, ROLE_OTHER)
+
+    tables = {ROLE_CUSTOMS: customs, ROLE_PROVINCE: province, ROLE_FIRMS: firms, ROLE_LOANS: loans,
+              ROLE_OTHER: other_awards}
+    bad_codes, bad_review = _bad_checks(tables, results)
+    if len(bad_review):
+        reviews.append(bad_review)
+
+    review = pd.concat(reviews, ignore_index=True)[REVIEW_COLS] if reviews else _empty_review()
+    review["行号"] = review["行号"].astype("Int64")
+    for column in REVIEW_COLS:
+        if column != "行号":
+            review[column] = review[column].fillna("").astype(object).map(str)
+
+    files = []
+    for read in reads:
+        file_accounts = [r.account for r in read.results]
+        rows = sum(a.rows_read for a in file_accounts)
+        files.append(InputFile(path=str(read.path), sha256=read.sha256, roles=_roles_of(read), rows_read=rows))
+        console.append(_console_line(read))
+        console.extend(read.notes)
+    return InputBundle(year=y, customs=customs, province=province, firms=firms, loans=loans,
+                       other_awards=other_awards, review=review, accounts=list(accounts.values()),
+                       files=files, held_codes=held, bad_check_codes=bad_codes, console=console,
+                       warnings=warnings)
+
+
+def _move_to_review(accounts: dict, rows: pd.DataFrame) -> None:
+    """Rows taken out of a table after parsing: count them as review, not used."""
+    for (file, sheet), count in rows.groupby(["src_file", "src_sheet"]).size().items():
+        account = accounts[(file, sheet)]
+        account.rows_used -= int(count)
+        account.rows_review += int(count)
+
+
+def _bad_checks(tables: dict[str, pd.DataFrame], results: list[SheetResult]) -> tuple[set[str], pd.DataFrame]:
+    """Codes used in the tables whose check character fails: one review row per code per file."""
+    frames = []
+    for role, table in tables.items():
+        if not len(table):
+            continue
+        cols = ["code", "src_file", "src_sheet", "src_row"] + (["name"] if "name" in table else [])
+        frames.append(table[cols].drop_duplicates(["code", "src_file"]))
+    if not frames:
+        return set(), _empty_review()
+    firsts = pd.concat(frames, ignore_index=True)
+    if "name" not in firsts:
+        firsts["name"] = ""
+    firsts["name"] = firsts["name"].fillna("")
+    uniques = firsts["code"].unique()
+    bad = {c for c in uniques if codes_mod.code_status(c) == codes_mod.BAD_CHECK}
+    if not bad:
+        return set(), _empty_review()
+    rows = firsts.loc[firsts["code"].isin(bad)].sort_values(["src_file", "src_sheet", "src_row"])
+    rows = rows.drop_duplicates(["code", "src_file"]).reset_index(drop=True)
+    headers = {}
+    for r in results:
+        headers[(r.file, r.sheet)] = r.headers.get("code", "统一社会信用代码")
+    column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(rows["src_file"], rows["src_sheet"])],
+                       dtype=object)
+    message = ("统一社会信用代码第18位校验码不符合GB 32100-2015（应为“"
+               + rows["code"].map(lambda c: codes_mod.check_char(c[:17])) + "”）："
+               "该企业照常计算，但请核对代码是否正确（待核查）")
+    return bad, _review_rows(rows, CAT_BAD_CHECK, column, rows["code"], message)
+
+
+def _warn_overlaps(reads: list[_FileRead], customs: pd.DataFrame, warnings: list[str]) -> None:
+    """Two customs files covering the same month would count it twice: warn."""
+    if customs.empty:
+        return
+    months = customs.groupby("src_file")[["year", "month"]].apply(
+        lambda f: set(zip(f["year"].tolist(), f["month"].tolist())))
+    names = list(months.index)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            common = months[a] & months[b]
+            if common:
+                listing = "、".join(f"{y}年{m}月" for y, m in sorted(common)[:6])
+                warnings.append(f"海关数据文件“{a}”和“{b}”都包含 {listing} 的数据，"
+                                "如为同一数据会被重复计算，请核对")
+
+
+def _console_line(read: _FileRead) -> str:
+    parts = []
+    total_skipped = 0
+    for r in read.results:
+        a = r.account
+        total_skipped += a.rows_total_skipped
+        where = "" if read.path.suffix.lower() == ".csv" else f"工作表“{r.sheet}”"
+        parts.append(f"{where}识别为【{ROLE_LABELS[r.role]}】读取 {a.rows_read} 行"
+                     f"（使用 {a.rows_used}，待核查 {a.rows_review}）")
+    return f"{read.path.name}：" + "；".join(parts) + f"；跳过合计行 {total_skipped} 行"

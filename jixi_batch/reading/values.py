@@ -1,0 +1,544 @@
+"""Cell values: from whatever Excel or a CSV gives to exact typed values.
+
+Every parser here takes one cell value (``None``/NaN for an empty cell, ``str``,
+``int``, a binary float from Excel, ``bool``, ``datetime``...) and returns
+``(value, error)``: ``error`` is ``None`` or a Chinese sentence saying what was
+expected. Columns are parsed with :func:`map_unique`, which calls the parser once
+per distinct cell value, and money/quantity columns that are all numbers take a
+vectorised numpy path (:func:`scaled_integers`).
+
+Exactness: an Excel float goes through ``Decimal(repr(x))`` — its shortest decimal
+text, i.e. what Excel shows — and is never multiplied as a binary float where the
+product could round differently. Money is integer fen, rounded half up
+(away from zero) from the exact decimal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+# --- empty cells and text ----------------------------------------------------
+
+DASHES = {"-", "—", "–", "―", "－", "--", "——", "―", "/", "－－", "−"}
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_WS_RE = re.compile(r"\s+")
+LIMIT = Decimal(10) ** 15  # 1e15 units: larger is a typing error, never a real figure
+
+
+def is_empty(value) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width to half-width) and trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def as_text(value) -> str:
+    """A cell as text for tables and review rows ('' for empty)."""
+    if is_empty(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.hour or value.minute or value.second:
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def parse_text(value):
+    """Free text (names, banks, addresses): trimmed, '' when empty."""
+    return as_text(value), None
+
+
+# --- numbers -----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=65536)
+def _text_decimal(text: str):
+    t = unicodedata.normalize("NFKC", text)
+    t = _WS_RE.sub("", t).replace(",", "").replace("，", "")
+    if t in DASHES or not t:
+        return None, None
+    if t[0] in "¥$" and len(t) > 1:
+        t = t[1:]
+    if not _NUMBER_RE.fullmatch(t):
+        return None, "不是数字"
+    try:
+        return Decimal(t), None
+    except InvalidOperation:  # pragma: no cover - the regex admits only decimals
+        return None, "不是数字"
+
+
+def to_decimal(value):
+    """(Decimal | None for empty, error). Text, Excel numbers; booleans and dates are errors."""
+    if is_empty(value):
+        return None, None
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        return None, "不是数字"
+    if isinstance(value, (int, np.integer)):
+        return Decimal(int(value)), None
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return None, "不是数字"
+        return Decimal(repr(value.item() if isinstance(value, np.floating) else value)), None
+    if isinstance(value, str):
+        number, error = _text_decimal(value)
+        if number is not None and not number.is_finite():
+            return None, "不是数字"
+        return number, error
+    return None, "不是数字"
+
+
+def scale_decimal(number: Decimal, scale: Decimal) -> int:
+    """number × scale rounded half up (away from zero) to an integer."""
+    return int((number * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def make_scaled_parser(scale, allow_negative: bool, what: str, integer_only: bool = False):
+    """A parser: number → round_half_up(number × scale); empty → 0."""
+    scale = Decimal(scale)
+
+    def parse(value):
+        number, error = to_decimal(value)
+        if error:
+            return 0, f"{error}，应填写{what}"
+        if number is None:
+            return 0, None
+        if abs(number) >= LIMIT:
+            return 0, f"数值过大，应填写{what}"
+        if number < 0 and not allow_negative:
+            return 0, "不能为负数"
+        if integer_only and number != number.to_integral_value():
+            return 0, f"应为整数（{what}）"
+        return scale_decimal(number, scale), None
+
+    return parse
+
+
+# --- map a column through a per-value parser ---------------------------------
+
+_TRUE_KEY = "\x00TRUE"
+_FALSE_KEY = "\x00FALSE"
+
+
+def _may_hide_booleans(uniques) -> bool:
+    """True == 1 == 1.0 in Python: factorize may have merged a boolean with 1/0."""
+    for u in uniques:
+        if isinstance(u, (bool, np.bool_)):
+            return True
+        if isinstance(u, (int, float, np.integer, np.floating)) and (u == 0 or u == 1):
+            return True
+    return False
+
+
+def _bool_safe_keys(col: np.ndarray) -> np.ndarray:
+    keys = col.copy()
+    for i in np.flatnonzero(np.fromiter((type(x) is bool or type(x) is np.bool_ for x in col),
+                                        dtype=bool, count=len(col))):
+        keys[i] = _TRUE_KEY if col[i] else _FALSE_KEY
+    return keys
+
+
+def _unkey(key):
+    if isinstance(key, str):
+        if key == _TRUE_KEY:
+            return True
+        if key == _FALSE_KEY:
+            return False
+    return key
+
+
+def map_unique(col, parse) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``parse`` once per distinct value; (values, errors) as object arrays."""
+    col = np.asarray(col, dtype=object)
+    if len(col) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    if _may_hide_booleans(uniques):
+        codes, uniques = pd.factorize(_bool_safe_keys(col), use_na_sentinel=True)
+    results = [parse(_unkey(u)) for u in uniques]
+    results.append(parse(None))
+    values = np.empty(len(results), dtype=object)
+    errors = np.empty(len(results), dtype=object)
+    for i, (v, e) in enumerate(results):
+        values[i] = v
+        errors[i] = e
+    index = np.where(codes < 0, len(uniques), codes)
+    return values[index], errors[index]
+
+
+# --- vectorised numbers --------------------------------------------------------
+
+_NUMERIC_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decimal"}
+
+
+def scaled_integers(col, scale, allow_negative: bool, what: str,
+                    integer_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A numeric column × scale as int64, half up, plus errors (object array, None = fine).
+
+    Columns of Excel numbers take a numpy path: integral values are multiplied as
+    integers; other floats are rounded from ``x × scale`` except where that product is
+    within rounding noise of a .5 boundary (or large), which go through the exact
+    ``Decimal(repr(x))`` path. Columns with text go value by value through
+    :func:`make_scaled_parser` (once per distinct value).
+    """
+    col = np.asarray(col, dtype=object)
+    parse = make_scaled_parser(scale, allow_negative, what, integer_only)
+    scale_dec = Decimal(scale)
+    kind = pd.api.types.infer_dtype(col, skipna=True) if len(col) else "empty"
+    if scale_dec != scale_dec.to_integral_value() or kind == "decimal":
+        values, errors = map_unique(col, parse)
+        return values.astype(np.int64), errors
+    if kind not in _NUMERIC_KINDS:
+        return _scaled_text_column(col, scale, allow_negative, what, integer_only)
+    scale_int = int(scale_dec)
+    with np.errstate(invalid="ignore", over="ignore"):
+        try:
+            x = col.astype(np.float64)
+        except (OverflowError, TypeError, ValueError):
+            values, errors = map_unique(col, parse)
+            return values.astype(np.int64), errors
+        empty = np.isnan(x)
+        xs = np.where(empty, 0.0, x)
+        scaled = xs * scale_int
+        integral = (xs == np.floor(xs)) & (np.abs(xs) < 1e13)
+        frac = np.abs(scaled) - np.floor(np.abs(scaled))
+        tolerance = 1e-6 + np.abs(scaled) * 1e-15
+        exact_needed = (~integral & ((np.abs(frac - 0.5) < tolerance) | (np.abs(scaled) >= 1e13))) \
+            | ~np.isfinite(xs) | (np.abs(xs) >= 1e15)
+        result = np.zeros(len(col), dtype=np.int64)
+        ints = integral & ~exact_needed
+        result[ints] = xs[ints].astype(np.int64) * scale_int
+        rest = ~integral & ~exact_needed
+        rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
+        result[rest] = rounded[rest].astype(np.int64)
+    errors = np.full(len(col), None, dtype=object)
+    if exact_needed.any():
+        idx = np.flatnonzero(exact_needed)
+        vals, errs = map_unique(col[idx], parse)
+        result[idx] = vals.astype(np.int64)
+        errors[idx] = errs
+    bad_sign = (xs < 0) & ~exact_needed
+    if not allow_negative and bad_sign.any():
+        result[bad_sign] = 0
+        errors[bad_sign] = "不能为负数"
+    if integer_only:
+        not_int = ~integral & ~empty & ~exact_needed
+        if not_int.any():
+            result[not_int] = 0
+            errors[not_int] = f"应为整数（{what}）"
+    return result, errors
+
+
+# --- percent -------------------------------------------------------------------
+
+def parse_percent_ppm(value):
+    """落地率 as parts per million (55% → 550000); empty → 0.
+
+    Reading rule: text with a % sign (``55%``, ``55.5％``) is percent points. A plain
+    number (an Excel number, or text without %) ≤ 1 and > 0 is a fraction — an Excel
+    percent cell formatted 55% arrives as 0.55 — so 0.55 → 55% and 1 → 100%; a plain
+    number > 1 is percent points (55 → 55%). Above 100% or negative is an error.
+    """
+    if is_empty(value):
+        return 0, None
+    points = None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value)
+        text = _WS_RE.sub("", text)
+        if text.endswith("%"):
+            number, error = _text_decimal(text[:-1])
+            if error or number is None:
+                return 0, "不是百分比，应填写如 55 或 55%"
+            points = number
+    if points is None:
+        number, error = to_decimal(value)
+        if error:
+            return 0, "不是百分比，应填写如 55 或 55%"
+        if number is None:
+            return 0, None
+        points = number * 100 if 0 < number <= 1 else number
+    if points < 0 or points > 100:
+        return 0, "百分比应在 0 到 100% 之间"
+    return scale_decimal(points, Decimal(10000)), None
+
+
+# --- booleans --------------------------------------------------------------------
+
+_TRUE = {"是", "Y", "YES", "1", "√", "✓", "✔", "TRUE", "T", "对", "有"}
+_FALSE = {"否", "N", "NO", "0", "×", "✗", "✘", "FALSE", "F", "无", "不是"}
+
+
+def parse_bool(value):
+    """是/否 (also Y/N, 1/0, √, TRUE/FALSE, Excel booleans); empty → False."""
+    if is_empty(value):
+        return False, None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value), None
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return value == 1, None
+    text = unicodedata.normalize("NFKC", str(value)).strip().upper()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return False, "应填写 是 或 否"
+
+
+# --- dates -------------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_RES = [
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+]
+_TIME_TAIL_RE = re.compile(r"(\s+|T)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_YM_RES = [
+    re.compile(r"(\d{4})(\d{2})"),
+    re.compile(r"(\d{4})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月?"),
+]
+_MONTH_ONLY_RES = [re.compile(r"(\d{1,2})月?")]
+
+
+def _make_date(y: int, m: int, d: int):
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _serial_date(number: Decimal):
+    if number != number.to_integral_value() or not (20000 <= number <= 80000):
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def to_date(value):
+    """(datetime.date | None, error) from an Excel date, text or serial number."""
+    if is_empty(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, (bool, np.bool_)):
+        return None, "不是日期"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number, error = to_decimal(value)
+        if error or number is None:
+            return None, "不是日期"
+        if number == number.to_integral_value() and 19000101 <= number <= 29991231:
+            d = _make_date(int(number) // 10000, int(number) // 100 % 100, int(number) % 100)
+            return (d, None) if d else (None, "不是日期")
+        d = _serial_date(number)
+        return (d, None) if d else (None, "不是日期")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = _TIME_TAIL_RE.sub("", text).strip()
+    for pattern in _DATE_RES:
+        m = pattern.fullmatch(text)
+        if m:
+            d = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return (d, None) if d else (None, "不是有效日期")
+    number, error = _text_decimal(text)
+    if number is not None and not error:
+        d = _serial_date(number)
+        if d:
+            return d, None
+    return None, "不是日期"
+
+
+def parse_date(value):
+    """发放日: an Excel date, 2023-05-10, 2023/5/10, 2023年5月10日, 20230510 or an Excel serial."""
+    d, error = to_date(value)
+    if error:
+        return None, error + "，应填写如 2023-05-10"
+    if d is None:
+        return None, "缺少日期"
+    return d, None
+
+
+def parse_year_month(value):
+    """年月: 202305, 2023-05, 2023年5月, a date (any day of the month) → ((year, month), error).
+
+    A bare month (``5`` or ``5月``) comes back as ``(None, 5)``: the caller may take the
+    year from the sheet's title line.
+    """
+    if is_empty(value):
+        return None, "缺少年月"
+    if isinstance(value, (dt.date, dt.datetime)) and not isinstance(value, bool):
+        return (value.year, value.month), None
+    if isinstance(value, (bool, np.bool_)):
+        return None, "不是年月，应填写如 202305"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number, error = to_decimal(value)
+        if error or number is None or number != number.to_integral_value():
+            return None, "不是年月，应填写如 202305"
+        text = str(int(number))
+        if 1 <= int(number) <= 12:
+            return (None, int(number)), None
+        if len(text) == 5 and 20000 <= int(number) <= 80000:
+            d = _serial_date(number)
+            return ((d.year, d.month), None) if d else (None, "不是年月，应填写如 202305")
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = _TIME_TAIL_RE.sub("", text).strip()
+    for pattern in _YM_RES:
+        m = pattern.fullmatch(text)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1900 <= year <= 2999 and 1 <= month <= 12:
+                return (year, month), None
+            return None, "不是有效年月，应填写如 202305"
+    d, error = to_date(text)
+    if d and not error:
+        return (d.year, d.month), None
+    for pattern in _MONTH_ONLY_RES:
+        m = pattern.fullmatch(text)
+        if m and 1 <= int(m.group(1)) <= 12:
+            return (None, int(m.group(1))), None
+    return None, "不是年月，应填写如 202305"
+
+
+# --- customs codes ---------------------------------------------------------------
+
+_DIRECTIONS = {"进口": "I", "进": "I", "I": "I", "IMPORT": "I",
+               "出口": "E", "出": "E", "E": "E", "EXPORT": "E"}
+
+
+def parse_direction(value):
+    """进出口: 进口/出口/I/E/进/出 → 'I'/'E'."""
+    text = _WS_RE.sub("", unicodedata.normalize("NFKC", as_text(value))).upper()
+    if text in _DIRECTIONS:
+        return _DIRECTIONS[text], None
+    return "", "应为 进口 或 出口（I/E）"
+
+
+def _integer_digits(value):
+    """An Excel number holding a code (no decimals) → its digits, else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)) if value >= 0 else None
+    if isinstance(value, (float, np.floating)):
+        if np.isfinite(value) and value >= 0 and value == np.floor(value) and value < 1e16:
+            return str(int(value))
+    return None
+
+
+_LEADING_DIGITS_RE = re.compile(r"\d+")
+
+
+def parse_hs_code(value):
+    """商品编码 as 8 or 10 digits of text; a 7- or 9-digit code lost its leading zero to Excel."""
+    if is_empty(value):
+        return "", "缺少商品编码"
+    digits = _integer_digits(value)
+    if digits is None:
+        if not isinstance(value, str):
+            return "", "商品编码应为8位或10位数字"
+        digits = re.sub(r"[\s.]", "", unicodedata.normalize("NFKC", value))
+        if not digits.isascii() or not digits.isdigit():
+            return "", "商品编码应为8位或10位数字"
+    if len(digits) in (7, 9):
+        digits = "0" + digits
+    if len(digits) not in (8, 10):
+        return "", "商品编码应为8位或10位数字"
+    return digits, None
+
+
+def parse_trade_mode(value):
+    """贸易方式: the 4-digit code at the start of the text (``9610 跨境电子商务`` → ``9610``).
+
+    An Excel number 110 (leading zero dropped) → ``0110``.
+    """
+    if is_empty(value):
+        return "", "缺少贸易方式"
+    digits = _integer_digits(value)
+    if digits is None:
+        text = unicodedata.normalize("NFKC", as_text(value))
+        m = _LEADING_DIGITS_RE.match(text.strip())
+        if not m:
+            return "", "贸易方式应以4位代码开头，如 0110"
+        digits = m.group(0)
+        if len(digits) > 4:
+            digits = digits[:4]
+    if len(digits) > 4 or len(digits) == 0:
+        return "", "贸易方式应以4位代码开头，如 0110"
+    return digits.zfill(4), None
+
+
+def parse_account(value):
+    """银行账号 as text, exactly: an Excel number becomes its integer digits.
+
+    A non-integral float (or a float beyond 2^53 that Excel stored in scientific form
+    and pandas could not give back as an integer) has lost digits → error.
+    """
+    if is_empty(value):
+        return "", None
+    if isinstance(value, (bool, np.bool_)):
+        return "", "账号应为文本"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)), None
+    if isinstance(value, (float, np.floating)):
+        return "", "账号被Excel存成了数字，位数可能已丢失，请将该列设为文本后重新填写"
+    text = _WS_RE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return text, None
+
+
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+MAX_EXACT_CHARS = 15   # ≤15 characters: at most 15 significant digits, which round-trip through a float
+
+
+def _scaled_text_column(col: np.ndarray, scale, allow_negative: bool, what: str, integer_only: bool):
+    """A column holding text (CSV, or numbers typed as text) × scale, half up.
+
+    Plain decimal texts (``1234.5``, ``1,234,567.00``) of at most 15 digits are converted
+    in bulk: such a text and the binary float nearest to it have the same shortest
+    decimal form, so the numeric path gives exactly the Decimal result. Anything else
+    (full-width digits, dashes, words, longer numbers, Excel numbers mixed in) goes
+    value by value through the Decimal parser.
+    """
+    plain_texts = []
+    plain_index = []
+    fullmatch = _PLAIN_NUMBER_RE.fullmatch
+    for i, value in enumerate(col):
+        if type(value) is str:
+            text = value.replace(",", "").strip() if "," in value or value[-1:].isspace() or value[:1].isspace() \
+                else value
+            if len(text) <= MAX_EXACT_CHARS and fullmatch(text):
+                plain_texts.append(text)
+                plain_index.append(i)
+    result = np.zeros(len(col), dtype=np.int64)
+    errors = np.full(len(col), None, dtype=object)
+    plain = np.zeros(len(col), dtype=bool)
+    if plain_index:
+        plain[plain_index] = True
+        numbers = np.array(plain_texts, dtype=np.float64)
+        values, errs = scaled_integers(numbers.astype(object), scale, allow_negative, what, integer_only)
+        result[plain], errors[plain] = values, errs
+    rest = ~plain
+    if rest.any():
+        values, errs = map_unique(col[rest], make_scaled_parser(scale, allow_negative, what, integer_only))
+        result[rest], errors[rest] = values.astype(np.int64), errs
+    return result, errors

@@ -1,0 +1,162 @@
+"""Cell value parsers: numbers, percent, booleans, dates, year-months, customs codes, accounts."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from jixi_batch.reading import values as V
+
+
+def fen(value, allow_negative=False):
+    return V.make_scaled_parser(100, allow_negative, "金额")(value)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("1,234,567.00", 123456700), (" 1234 ", 123400), ("１２３４．５", 123450), ("1，234", 123400),
+    (1234, 123400), (0.1 + 0.2, 30), (1.005, 101), (2.675, 268), (0.125, 13), ("0.005", 1),
+    ("—", 0), ("-", 0), ("－", 0), ("", 0), (None, 0), (float("nan"), 0), ("1e3", 100000),
+])
+def test_money_text_and_numbers(raw, expected):
+    assert fen(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["abc", "12元3", True, dt.datetime(2023, 1, 1), "1.2.3"])
+def test_money_not_a_number(raw):
+    value, error = fen(raw)
+    assert value == 0 and "不是数字" in error
+
+
+def test_money_negative():
+    assert fen(-5)[1] == "不能为负数"
+    assert fen("-1,000.5", allow_negative=True) == (-100050, None)
+    assert fen(-0.005, allow_negative=True) == (-1, None)     # half away from zero
+
+
+def test_vectorised_money_matches_decimal_path():
+    rng = np.random.default_rng(7)
+    floats = np.round(rng.uniform(-1e9, 1e9, 5000), 2).tolist() + [1.005, 2.675, 0.125, -0.125, 1e14 + 0.5,
+                                                                   123456789.125, 0.0, -0.0]
+    col = np.array(floats + [None], dtype=object)
+    fast, errors = V.scaled_integers(col, 100, True, "金额")
+    slow = [fen(x, allow_negative=True)[0] for x in col]
+    assert fast.tolist() == slow
+    assert all(e is None for e in errors)
+
+
+def test_vectorised_money_wan_yuan_and_negative():
+    col = np.array([1.5, 2, None, -3], dtype=object)
+    values, errors = V.scaled_integers(col, 1_000_000, False, "金额")
+    assert values.tolist() == [1_500_000, 2_000_000, 0, 0]
+    assert errors.tolist() == [None, None, None, "不能为负数"]
+
+
+def test_map_unique_keeps_booleans_apart_from_ones():
+    col = np.array([1, True, "1", 1.0, None], dtype=object)
+    values, errors = V.map_unique(col, lambda v: fen(v))
+    assert values.tolist() == [100, 0, 100, 100, 0]
+    assert errors[1] is not None and errors[0] is None
+
+
+@pytest.mark.parametrize("raw,ppm", [
+    (55, 550000), ("55", 550000), ("55%", 550000), ("55.5％", 555000), (0.55, 550000), ("0.55", 550000),
+    (1, 1000000), ("0.5%", 5000), (None, 0), ("", 0), (0, 0), (100, 1000000),
+])
+def test_percent(raw, ppm):
+    assert V.parse_percent_ppm(raw) == (ppm, None)
+
+
+@pytest.mark.parametrize("raw", ["abc", 150, "-5%", "55%%"])
+def test_percent_errors(raw):
+    assert V.parse_percent_ppm(raw)[1] is not None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("是", True), ("否", False), ("Y", True), ("n", False), (1, True), (0, False), ("√", True),
+    ("TRUE", True), ("false", False), (True, True), (None, False), ("", False), (1.0, True),
+])
+def test_bool(raw, expected):
+    assert V.parse_bool(raw) == (expected, None)
+
+
+def test_bool_error():
+    assert V.parse_bool("也许")[1] is not None
+
+
+@pytest.mark.parametrize("raw", [
+    dt.datetime(2023, 5, 10), dt.date(2023, 5, 10), "2023-05-10", "2023/5/10", "2023年5月10日", "20230510",
+    20230510, 45056, 45056.0, "45056", "2023-05-10 00:00:00", "２０２３－０５－１０", "2023.5.10",
+])
+def test_dates(raw):
+    assert V.parse_date(raw) == (dt.date(2023, 5, 10), None)
+
+
+@pytest.mark.parametrize("raw", ["2023-02-30", "明天", None, 12.5, True])
+def test_date_errors(raw):
+    assert V.parse_date(raw)[1] is not None
+
+
+@pytest.mark.parametrize("raw", [
+    "202305", 202305, "2023-05", "2023-5", "2023年5月", "2023年05月", dt.datetime(2023, 5, 1),
+    "2023-05-31", 45056, "2023/05", 202305.0,
+])
+def test_year_month(raw):
+    assert V.parse_year_month(raw) == ((2023, 5), None)
+
+
+def test_year_month_bare_month_and_errors():
+    assert V.parse_year_month("5月") == ((None, 5), None)
+    assert V.parse_year_month(5) == ((None, 5), None)
+    for raw in ["202313", "2023", "abc", None, True]:
+        assert V.parse_year_month(raw)[1] is not None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("01012100", "01012100"), ("1012100", "01012100"), (1012100, "01012100"), (1012100.0, "01012100"),
+    ("270112", None), ("2701.1210", "27011210"), ("270112100", "0270112100"), ("2701121000", "2701121000"),
+    ("27O1", None), (None, None), (12.5, None),
+])
+def test_hs_code(raw, expected):
+    value, error = V.parse_hs_code(raw)
+    if expected is None:
+        assert error is not None
+    else:
+        assert (value, error) == (expected, None)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("9610 跨境电子商务", "9610"), ("0110", "0110"), (110, "0110"), ("110", "0110"), ("0110一般贸易", "0110"),
+    ("９６１０", "9610"), (9610.0, "9610"),
+])
+def test_trade_mode(raw, expected):
+    assert V.parse_trade_mode(raw) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["一般贸易", None, ""])
+def test_trade_mode_errors(raw):
+    assert V.parse_trade_mode(raw)[1] is not None
+
+
+@pytest.mark.parametrize("raw,expected", [("进口", "I"), ("出口", "E"), ("i", "I"), ("E", "E"), ("进", "I"),
+                                          (" 出 ", "E")])
+def test_direction(raw, expected):
+    assert V.parse_direction(raw) == (expected, None)
+
+
+def test_direction_error():
+    assert V.parse_direction("转口")[1] is not None
+
+
+def test_account():
+    assert V.parse_account(6200000000000000000) == ("6200000000000000000", None)
+    assert V.parse_account(" 6222 0210 ") == ("62220210", None)
+    assert V.parse_account("") == ("", None)
+    assert V.parse_account(1234.5)[1] is not None
+
+
+def test_integers_only():
+    values, errors = V.scaled_integers(np.array([12, "3", 2.5, None], dtype=object), 1, False, "整数",
+                                       integer_only=True)
+    assert values.tolist()[:2] == [12, 3] and values.tolist()[3] == 0
+    assert errors[2] is not None
