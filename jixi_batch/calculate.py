@@ -107,8 +107,16 @@ def _missing_bank(firms: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         category="缺少开户信息", file=src["app_src_file"].fillna(""), sheet=src["app_src_sheet"].fillna(""),
         row=src["app_src_row"], column="开户银行/银行账号", value="",
         code=missing["code"], name=missing["name"],
-        message=pd.Series([f"应兑现 {format_yuan(p)} 元，但" + ("企业申报汇总中缺少开户银行或银行账号"
-                           if h else "企业未在企业申报汇总中申报，无开户信息") + "，请补全后再拨付"
-                           for p, h in zip(missing["payout_fen"], src["has_app"].fillna(False))],
+        message=pd.Series([f"应兑现 {format_yuan(p)} 元，但" + _missing_bank_reason(h, d) + "，请补全后再拨付"
+                           for p, h, d in zip(missing["payout_fen"], src["has_app"].fillna(False),
+                                              src["held"].fillna(False))],
                           index=missing.index, dtype=object),
     )
+
+
+def _missing_bank_reason(has_app: bool, held: bool) -> str:
+    if held:
+        return "企业信息中重复申报，开户信息无法确定"
+    if has_app:
+        return "企业申报汇总中缺少开户银行或银行账号"
+    return "企业未在企业申报汇总中申报，无开户信息"

@@ -96,7 +96,7 @@ def choose_policy(args, year: int | None) -> Policy:
 
 
 def run_batch(args) -> int:
-    from .letters import convert_to_pdf, write_letters
+    from .letters import LetterTemplateError, convert_to_pdf, find_soffice, write_letters
     from .payout_workbook import payout_filename, write_payout_workbook
     from .reading import InputError, read_inputs
 
@@ -123,12 +123,15 @@ def run_batch(args) -> int:
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
-    with staged as folder:
-        write_payout_workbook(result, folder / payout_filename(bundle.year))
-        if not args.no_letters:
-            letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
-            if args.pdf and letters:
-                pdf = convert_to_pdf(letters[-1])
+    try:
+        with staged as folder:
+            write_payout_workbook(result, folder / payout_filename(bundle.year))
+            if not args.no_letters:
+                letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+                if args.pdf and letters:
+                    pdf = convert_to_pdf(letters[-1])
+    except LetterTemplateError as exc:
+        raise RunError(str(exc)) from None
     for warning in calc.warnings:
         print(f"提示：{warning}")
     fund = policy.fund_fen
@@ -136,7 +139,7 @@ def run_batch(args) -> int:
     print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
     print(f"获奖企业 {len(calc.firms)} 户，待核查 {len(calc.review)} 条")
-    if args.pdf and not args.no_letters and pdf is None:
+    if args.pdf and not args.no_letters and pdf is None and find_soffice() is None:
         print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
     print(f"输出文件夹：{staged.final}")
     return 0

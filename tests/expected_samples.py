@@ -1,8 +1,8 @@
 """Hand-derived expectations for the sample set in ``input_samples/``.
 
-The inputs are written by ``python -m jixi_batch.sample_data --out input_samples``; every
+The inputs are written by ``python tools/make_inputs.py --out input_samples``; every
 figure below is worked out by hand from ``spec/POLICY.md`` and the sample firms' data
-(``jixi_batch/sample_data.py``: FIRMS), NOT by running the program. Money is integer fen.
+(``tools/make_inputs.py``: FIRMS), NOT by running the program. Money is integer fen.
 
 Conventions used in the comments
 * "Y" = 2023 customs total import+export, "Y−1" = 2022 total (the 2022 file is in 万元).

@@ -1,7 +1,7 @@
 """End to end: run process.py on input_samples/ and compare with the hand-derived figures.
 
 The expectations live in tests/expected_samples.py (worked out by hand from spec/POLICY.md).
-The sample inputs are written by ``python -m jixi_batch.sample_data --out input_samples``.
+The sample inputs are written by ``python tools/make_inputs.py --out input_samples``.
 """
 from __future__ import annotations
 

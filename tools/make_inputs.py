@@ -1,7 +1,7 @@
 """Sample input data for jixi-batch: the realistic sample set and a scale generator.
 
-    python -m jixi_batch.sample_data --out input_samples
-    python -m jixi_batch.sample_data --out /tmp/big --scale-firms 5000 --scale-rows 300000 [--seed 7]
+    python tools/make_inputs.py --out input_samples
+    python tools/make_inputs.py --out /tmp/big --scale-firms 5000 --scale-rows 300000 [--seed 7]
 
 Default mode writes the hand-checked sample set (fictional Jixi firms) that
 ``tests/expected_samples.py`` describes figure by figure:
