@@ -61,11 +61,6 @@ def percent_of(part_fen: int, whole_fen: int) -> str:
     return f"{share}%"
 
 
-def decimal_to_fen(value: Decimal) -> int:
-    """An exact decimal amount in 元 to fen, half up."""
-    return int((value * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def spread_largest_remainder(
     weights: np.ndarray, groups: np.ndarray, group_amount: np.ndarray, tiebreak: np.ndarray
 ) -> np.ndarray:

@@ -88,15 +88,6 @@ class Policy:
                          text=self.rule(r).get("text", ""))
                 for r in self.rule_order]
 
-    def payout_deadline(self, year: int) -> tuple[int, int]:
-        """(year, month) by the end of which awards for ``year`` are paid (article 7)."""
-        payout = self.data["policy"]["payout"]
-        return year + int(payout["deadline_year_offset"]), int(payout["deadline_month"])
-
-    @property
-    def issuing_bodies(self) -> list[str]:
-        return list(self.data["policy"]["issuing_bodies"])
-
 
 def article_label(article: str) -> str:
     """'五（二）' -> '第五条第（二）项'; '三' -> '第三条'."""
