@@ -18,6 +18,7 @@ from .model import RunResult
 from .money import format_yuan, percent_of
 from .policy import Policy, PolicyError, default_policy_path, load_policy
 from .run_folder import StagedRunFolder
+from .timing import stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
@@ -103,15 +104,18 @@ def run_batch(args) -> int:
     paths = input_paths(args)
     policy = choose_policy(args, args.year)
     try:
-        bundle = read_inputs(paths, policy.data, args.year)
+        with stage("read"):
+            bundle = read_inputs(paths, policy.data, args.year)
         if args.year is None and args.policy is None and bundle.year != policy.year:
             policy = choose_policy(args, bundle.year)
-            bundle = read_inputs(paths, policy.data, bundle.year)
+            with stage("read"):
+                bundle = read_inputs(paths, policy.data, bundle.year)
     except InputError as exc:
         raise RunError(str(exc)) from None
     for line in bundle.console:
         print(line)
-    calc = calculate(bundle, policy, args.budget_mode)
+    with stage("compute"):
+        calc = calculate(bundle, policy, args.budget_mode)
     now = datetime.now()
     result = RunResult(
         year=bundle.year, policy=policy.data, policy_path=str(policy.path), program_version=__version__,
@@ -125,9 +129,11 @@ def run_batch(args) -> int:
     pdf = None
     try:
         with staged as folder:
-            write_payout_workbook(result, folder / payout_filename(bundle.year))
+            with stage("write"):
+                write_payout_workbook(result, folder / payout_filename(bundle.year))
             if not args.no_letters:
-                letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+                with stage("letters"):
+                    letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
                 if args.pdf and letters:
                     pdf = convert_to_pdf(letters[-1])
     except LetterTemplateError as exc:

@@ -25,8 +25,11 @@ APP_NUMBERS = ["landing_rate_ppm", "coal_landed_g", "local_export_fen", "platfor
                "promo_fee_fen", "served_firms", "bank_fee_fen"]
 
 
-def _sum_by_code(frame: pd.DataFrame, mask, column: str, name: str) -> pd.Series:
-    return frame.loc[mask].groupby("code", sort=False)[column].sum().rename(name)
+def _prefix_mask(values: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
+    """``values.astype(str).str.startswith(prefixes)``, tested once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    hit = np.fromiter((str(u).startswith(prefixes) for u in uniques), dtype=bool, count=len(uniques))
+    return hit[codes]
 
 
 def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -35,10 +38,9 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     last_year = customs["year"].to_numpy() == year - 1
     imports = customs["direction"].to_numpy() == "I"
     exports = customs["direction"].to_numpy() == "E"
-    hs = customs["hs_code"].astype(str)
     cbec_modes = policy.codes("cross_border_trade_modes")
-    energy = hs.str.startswith(tuple(policy.codes("energy_hs_prefixes"))).to_numpy()
-    coal = hs.str.startswith(tuple(policy.codes("coal_hs_prefix"))).to_numpy()
+    energy = _prefix_mask(customs["hs_code"], tuple(policy.codes("energy_hs_prefixes")))
+    coal = _prefix_mask(customs["hs_code"], tuple(policy.codes("coal_hs_prefix")))
     cbec = customs["trade_mode"].astype(str).isin(cbec_modes).to_numpy()
 
     coal_rows = customs.loc[this_year & imports & coal]
@@ -55,15 +57,24 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
         column="计量单位", value=unknown_units["unit"], code=unknown_units["code"], name=unknown_units["name"],
         message="煤炭进口数量的计量单位无法换算为吨，该行数量未计入煤炭进口量（金额照常计入进出口额）",
     )
-    parts = [
-        _sum_by_code(customs, this_year, "amount_fen", "total_y"),
-        _sum_by_code(customs, last_year, "amount_fen", "total_y1"),
-        customs.loc[last_year].groupby("code", sort=False).size().rename("rows_y1"),
-        _sum_by_code(customs, this_year & cbec, "amount_fen", "cbec_y"),
-        _sum_by_code(customs, this_year & imports & energy, "amount_fen", "energy_import_y"),
-        _sum_by_code(customs, this_year & exports, "amount_fen", "export_y"),
-        coal_rows.groupby("code", sort=False)["coal_g"].sum().rename("coal_import_g"),
-    ]
+    # One grouping of the year-Y and year-Y−1 rows, each sum over its own rows; a firm with
+    # none of a sum's rows gets 0 (build_facts fills missing facts with 0 anyway), in int64.
+    amount = customs["amount_fen"].to_numpy(np.int64)
+    zero = np.int64(0)
+    sums = {
+        "total_y": np.where(this_year, amount, zero),
+        "total_y1": np.where(last_year, amount, zero),
+        "rows_y1": last_year.astype(np.int64),
+        "cbec_y": np.where(this_year & cbec, amount, zero),
+        "energy_import_y": np.where(this_year & imports & energy, amount, zero),
+        "export_y": np.where(this_year & exports, amount, zero),
+    }
+    in_years = this_year | last_year
+    table = pd.DataFrame({name: values[in_years] for name, values in sums.items()})
+    table["code"] = customs["code"].to_numpy()[in_years]
+    grouped = table.groupby("code", sort=False).sum()
+    parts = [grouped[name] for name in sums]
+    parts.append(coal_rows.groupby("code", sort=False)["coal_g"].sum().rename("coal_import_g"))
     return pd.concat(parts, axis=1), review
 
 

@@ -82,9 +82,17 @@ def spread_largest_remainder(
     np.add.at(totals, groups, weights)
     member_total = totals[groups]
     safe_total = np.where(member_total == 0, 1, member_total)
-    product = weights * group_amount[groups]
-    share = np.where(member_total == 0, 0, product // safe_total)
-    remainder = np.where(member_total == 0, 0, product % safe_total)
+    amounts = group_amount[groups]
+    if int(np.abs(weights).max(initial=0)) * int(np.abs(group_amount).max(initial=0)) >= 2**62:
+        # int64 would overflow: do the products in Python integers (exact, slower)
+        product = weights.astype(object) * amounts.astype(object)
+        share = np.array([p // t if t else 0 for p, t in zip(product, member_total.tolist())], dtype=np.int64)
+        remainder = np.array([p % t if t else 0 for p, t in zip(product, member_total.tolist())], dtype=object)
+        remainder = _rank_keys(remainder)
+    else:
+        product = weights * amounts
+        share = np.where(member_total == 0, 0, product // safe_total)
+        remainder = np.where(member_total == 0, 0, product % safe_total)
     given = np.zeros(n_groups, dtype=np.int64)
     np.add.at(given, groups, share)
     leftover = np.where(totals == 0, 0, group_amount - given)
@@ -98,3 +106,16 @@ def spread_largest_remainder(
     bonus = np.zeros(len(weights), dtype=np.int64)
     bonus[order] = (rank < leftover[sorted_groups]).astype(np.int64)
     return share + bonus
+
+
+def _rank_keys(values: np.ndarray) -> np.ndarray:
+    """Python integers of any size replaced by int64 ranks that sort the same way."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = np.zeros(len(values), dtype=np.int64)
+    rank, previous = -1, None
+    for i in order:
+        if previous is None or values[i] != previous:
+            rank += 1
+            previous = values[i]
+        ranks[i] = rank
+    return ranks

@@ -83,15 +83,17 @@ def rule_a1(facts: pd.DataFrame, policy: Policy):
     paid = claimed[ok]
     amount = apply_rate(paid["prov_sum_A1"].to_numpy(), rate)
     inc = increase[paid.index]
-    text = [f"海关进出口额 {_y(y)} − 上年 {_y(y1)} = 新增 {_y(i)} ≥ {_y(threshold)}，"
-            f"按省级奖励 {_y(p)} 的 {format_percent(rate)} 计 {_y(a)}"
+    threshold_text = _y(threshold)
+    rate_text = format_percent(rate)
+    text = [f"海关进出口额 {_y(y)} − 上年 {_y(y1)} = 新增 {_y(i)} ≥ {threshold_text}，"
+            f"按省级奖励 {_y(p)} 的 {rate_text} 计 {_y(a)}"
             for y, y1, i, p, a in zip(paid["total_y"], paid["total_y1"], inc, paid["prov_sum_A1"], amount)]
     failed = claimed[~ok]
     inc_f = increase[failed.index]
     review = _claim_review(
         failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A1"]],
         [f"省级外贸主体新增进出口奖励 {_y(p)}，但海关数据新增进出口额 {_y(i)}（{_y(y)} − 上年 {_y(y1)}）"
-         f"< {_y(threshold)}，市级奖励不予计算" for p, i, y, y1 in
+         f"< {threshold_text}，市级奖励不予计算" for p, i, y, y1 in
          zip(failed["prov_sum_A1"], inc_f, failed["total_y"], failed["total_y1"])],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A1"].to_numpy(), amount, text), review
@@ -103,7 +105,8 @@ def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
     rows = facts[facts[f"prov_rows_{rid}"] > 0]
     count = rows[f"prov_rows_{rid}"].to_numpy()
     amount = count * each
-    text = [f"省级认定{what} {n} 个，每个 {_y(each)}，计 {_y(a)}" for n, a in zip(count, amount)]
+    each_text = _y(each)
+    text = [f"省级认定{what} {n} 个，每个 {each_text}，计 {_y(a)}" for n, a in zip(count, amount)]
     return _lines(rid, rows, None, amount, text), concat_reviews([])
 
 
@@ -126,11 +129,13 @@ def rule_a3e(facts, policy):
     ok = claimed["cbec_y"] >= threshold
     paid, failed = claimed[ok], claimed[~ok]
     amount = apply_rate(paid["prov_sum_A3E"].to_numpy(), rate)
-    text = [f"跨境电商进出口额 {_y(c)} ≥ {_y(threshold)}，按省级跨境电商奖励 {_y(p)} 的 "
-            f"{format_percent(rate)} 计 {_y(a)}" for c, p, a in zip(paid["cbec_y"], paid["prov_sum_A3E"], amount)]
+    threshold_text = _y(threshold)
+    rate_text = format_percent(rate)
+    text = [f"跨境电商进出口额 {_y(c)} ≥ {threshold_text}，按省级跨境电商奖励 {_y(p)} 的 "
+            f"{rate_text} 计 {_y(a)}" for c, p, a in zip(paid["cbec_y"], paid["prov_sum_A3E"], amount)]
     review = _claim_review(
         failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A3E"]],
-        [f"省级跨境电商奖励 {_y(p)}，但海关数据跨境电商进出口额 {_y(c)} < {_y(threshold)}，市级奖励不予计算"
+        [f"省级跨境电商奖励 {_y(p)}，但海关数据跨境电商进出口额 {_y(c)} < {threshold_text}，市级奖励不予计算"
          for p, c in zip(failed["prov_sum_A3E"], failed["cbec_y"])],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A3E"].to_numpy(), amount, text), review
@@ -145,7 +150,8 @@ def rule_a3s(facts, policy):
     basis = (rows["platform_fee_fen"] + rows["promo_fee_fen"]).to_numpy()
     raw = apply_rate(basis, rate)
     amount, hit = _capped(raw, cap)
-    text = [f"平台入驻费 {_y(f)} + 推广费 {_y(p)} = {_y(b)}，按 {format_percent(rate)} 计 {_y(r)}{_cap_note(h, cap)}"
+    rate_text = format_percent(rate)
+    text = [f"平台入驻费 {_y(f)} + 推广费 {_y(p)} = {_y(b)}，按 {rate_text} 计 {_y(r)}{_cap_note(h, cap)}"
             for f, p, b, r, h in zip(rows["platform_fee_fen"], rows["promo_fee_fen"], basis, raw, hit)]
     return _lines(rid, rows, basis, amount, text), concat_reviews([])
 
@@ -163,11 +169,13 @@ def rule_a3c(facts, policy):
     claimed = facts[_applicants(facts) & (facts["served_firms"] > 0)]
     ok = (claimed["served_firms"] >= min_served) & (claimed["total_y"] >= threshold)
     paid, failed = claimed[ok], claimed[~ok]
-    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {_y(t)} ≥ {_y(threshold)}，奖励 {_y(award)}"
+    threshold_text = _y(threshold)
+    award_text = _y(award)
+    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {_y(t)} ≥ {threshold_text}，奖励 {award_text}"
             for n, t in zip(paid["served_firms"], paid["total_y"])]
     review = _claim_review(
         failed, "申报条件不符", "服务企业数(家)", [str(n) for n in failed["served_firms"]],
-        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {_y(t)}（需 ≥ {_y(threshold)}），"
+        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {_y(t)}（需 ≥ {threshold_text}），"
          f"外贸综合服务企业奖励不予计算" for n, t in zip(failed["served_firms"], failed["total_y"])])
     return _lines(rid, paid, None, np.full(len(paid), award, dtype=np.int64), text), review
 
@@ -180,7 +188,8 @@ def rule_a4(facts, policy):
     rows = facts[facts["prov_sum_A4"] > 0]
     basis = rows["prov_sum_A4"].to_numpy()
     amount = apply_rate(basis, rate)
-    text = [f"省级展会补贴 {_y(b)}，按 {format_percent(rate)} 计 {_y(a)}" for b, a in zip(basis, amount)]
+    rate_text = format_percent(rate)
+    text = [f"省级展会补贴 {_y(b)}，按 {rate_text} 计 {_y(a)}" for b, a in zip(basis, amount)]
     return _lines(rid, rows, basis, amount, text), concat_reviews([])
 
 
@@ -197,13 +206,16 @@ def rule_a5i(facts, policy):
     failed = applicants[(applicants["landing_rate_ppm"] > 0) & ~(big & landed)]
     raw = apply_rate(paid["energy_import_y"].to_numpy(), rate)
     amount, hit = _capped(raw, cap)
-    text = [f"能源资源类商品进口额 {_y(v)} ≥ {_y(threshold)}，落地率 {_ppm(r)} > {_ppm(min_rate_ppm)}，"
-            f"按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+    threshold_text = _y(threshold)
+    rate_text = format_percent(rate)
+    min_rate_text = _ppm(min_rate_ppm)
+    text = [f"能源资源类商品进口额 {_y(v)} ≥ {threshold_text}，落地率 {_ppm(r)} > {min_rate_text}，"
+            f"按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
             for v, r, x, h in zip(paid["energy_import_y"], paid["landing_rate_ppm"], raw, hit)]
     review = _claim_review(
         failed, "申报条件不符", "能源资源进口落地率(%)", [_ppm(r) for r in failed["landing_rate_ppm"]],
-        [f"申报落地率 {_ppm(r)}（需超过 {_ppm(min_rate_ppm)}），海关能源资源类商品进口额 {_y(v)}"
-         f"（需 ≥ {_y(threshold)}），能源资源进口落地奖励不予计算"
+        [f"申报落地率 {_ppm(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {_y(v)}"
+         f"（需 ≥ {threshold_text}），能源资源进口落地奖励不予计算"
          for r, v in zip(failed["landing_rate_ppm"], failed["energy_import_y"])])
     return _lines(rid, paid, paid["energy_import_y"].to_numpy(), amount, text), review
 
@@ -225,14 +237,15 @@ def rule_a5c(facts, policy):
     raw = round_half_up_div(landed * np.int64(per_tonne), GRAMS_PER_TONNE)
     amount, hit = _capped(raw, cap)
     over = paid["coal_landed_g"].to_numpy() > paid["coal_import_g"].to_numpy()
-    text = [f"煤炭进口 {_tonnes(i)} ≥ {_tonnes(min_g)}，落地 {_tonnes(l)}"
+    min_g_text = _tonnes(min_g)
+    text = [f"煤炭进口 {_tonnes(i)} ≥ {min_g_text}，落地 {_tonnes(l)}"
             + (f"（申报 {_tonnes(c)} 超过进口量，按进口量计）" if o else "")
             + f"，按 {format_yuan(per_tonne)} 元/吨 计 {_y(x)}{_cap_note(h, cap)}"
             for i, l, c, o, x, h in zip(paid["coal_import_g"], landed, paid["coal_landed_g"], over, raw, hit)]
     flagged = paid[over]
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_g"]],
-                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {_tonnes(min_g)}，"
+                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {min_g_text}，"
                        f"煤炭进口落地补贴不予计算" for c, i in zip(failed["coal_landed_g"], failed["coal_import_g"])]),
         _claim_review(flagged, "申报数超海关数", "煤炭落地数量(吨)", [_tonnes(c) for c in flagged["coal_landed_g"]],
                       [f"申报煤炭落地 {_tonnes(c)} 超过海关进口量 {_tonnes(i)}，按进口量计算"
@@ -259,16 +272,18 @@ def rule_a5x(facts, policy):
     raw = apply_rate(basis, rate)
     amount, hit = _capped(raw, cap)
     over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
+    threshold_text = _y(threshold)
+    rate_text = format_percent(rate)
     text = [f"本地加工产品出口额 {_y(b)}"
             + (f"（申报 {_y(c)} 超过海关出口额，按海关出口额计）" if c > b else "")
-            + f" ≥ {_y(threshold)}，按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+            + f" ≥ {threshold_text}，按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
             for b, c, x, h in zip(basis, paid["local_export_fen"], raw, hit)]
     failed = facts[claimed_mask & ~qualified]
     flagged = facts[over_all]
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
                       [format_yuan(c) for c in failed["local_export_fen"]],
-                      [f"申报本地加工产品出口额 {_y(c)}，按海关出口额 {_y(e)} 为限计 {_y(v)} < {_y(threshold)}，"
+                      [f"申报本地加工产品出口额 {_y(c)}，按海关出口额 {_y(e)} 为限计 {_y(v)} < {threshold_text}，"
                        f"本地加工产品出口奖励及手续费贴息补贴不予计算"
                        for c, e, v in zip(failed["local_export_fen"], failed["export_y"], value[failed.index])]),
         _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
@@ -297,9 +312,10 @@ def rule_a5f(facts, policy):
     amount, hit = _capped(raw, cap)
     interest_fen = round_half_up_div(paid["loan_interest_num"].to_numpy(np.int64), den)
     basis = round_half_up_div(base_num, den)
+    rate_text = format_percent(rate)
     text = [f"银行手续费 {_y(f)} + 贷款贴息利息 {_y(i)}（{n} 笔，按发放日LPR计"
             + (f"，其中 {c} 笔按LPR上限计" if c else "") + f"）= {_y(b)}，"
-            f"按 {format_percent(rate)} 计 {_y(x)}{_cap_note(h, cap)}"
+            f"按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
             for f, i, n, c, b, x, h in zip(paid["bank_fee_fen"], interest_fen, paid["loan_count"],
                                             paid["loan_capped"], basis, raw, hit)]
     review = _claim_review(
@@ -322,15 +338,18 @@ def rule_a5g(facts, policy):
     raw = steps[ok] * per_step
     caps = np.where(paid["newly_introduced"].to_numpy(), cap_new, cap)
     amount, hit = _capped(raw, caps)
-    text = [f"贸易额 {_y(y)} ≥ {_y(threshold)}，同比增量 {_y(y)} − {_y(y1)} = {_y(i)}，"
-            f"每 {_y(step)} 奖 {_y(per_step)}，计 {s} 档 {_y(x)}"
+    threshold_text = _y(threshold)
+    step_text = _y(step)
+    per_step_text = _y(per_step)
+    text = [f"贸易额 {_y(y)} ≥ {threshold_text}，同比增量 {_y(y)} − {_y(y1)} = {_y(i)}，"
+            f"每 {step_text} 奖 {per_step_text}，计 {s} 档 {_y(x)}"
             + (_cap_note(h, c) if not n else f"，当年新引入企业{_cap_note(h, c)[1:] if h else '上限 ' + _y(c)}")
             for y, y1, i, s, x, h, c, n in zip(paid["total_y"], paid["total_y1"], increase[ok], steps[ok], raw, hit,
                                                caps, paid["newly_introduced"])]
     inc_failed = increase[~ok]
     review = _claim_review(
         failed, "申报条件不符", "生产加工型", ["是"] * len(failed),
-        [f"生产加工型企业，贸易额 {_y(y)}（需 ≥ {_y(threshold)}），同比增量 {_y(i)}（每满 {_y(step)} 计一档），"
+        [f"生产加工型企业，贸易额 {_y(y)}（需 ≥ {threshold_text}），同比增量 {_y(i)}（每满 {step_text} 计一档），"
          f"增量奖励不予计算" for y, i in zip(failed["total_y"], inc_failed)])
     return _lines(rid, paid, increase[ok], amount, text), review
 

@@ -78,3 +78,10 @@ def test_lpr_last_published_on_or_before():
     rates, found = table.lookup(dates)
     assert rates[:4].tolist() == [3650, 3550, 3450, 3000]
     assert found.tolist() == [True, True, True, True, False]
+
+
+def test_largest_remainder_without_int64_overflow():
+    # 9,223,372,037 × 1,000,000,000 is above the int64 range
+    shares = spread_largest_remainder(np.array([9_223_372_037, 1]), np.zeros(2, dtype=np.int64),
+                                      np.array([1_000_000_000]), np.arange(2))
+    assert shares.tolist() == [1_000_000_000, 0]

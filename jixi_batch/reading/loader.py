@@ -9,6 +9,7 @@ list codes whose check character fails.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,11 @@ from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, Sh
                    tidy_sheet, typed_frame)
 
 APP_ROLES = (ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER)
+MAX_FILE_BYTES = 512 << 20          # a bigger file is refused before it is read into memory
+CAT_ODD_NAME = "企业名称含特殊字符"
+# characters no firm name needs: path separators and the others Windows forbids in file
+# names, control/format characters; or a leading = + - @ (a formula in Excel)
+_ODD_NAME_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]|\.\.|^[=+\-@]')
 
 
 @dataclass
@@ -84,6 +90,10 @@ def read_inputs(paths: list[Path], policy: dict, year: int | None = None) -> Inp
 
 def _read_file(path: Path, ctx: ReadContext, warnings: list[str]) -> _FileRead:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"文件“{path.name}”太大（{size / (1 << 20):,.0f} MB），超过程序的处理上限 "
+                             f"{MAX_FILE_BYTES >> 20} MB。请按年度/月份拆分成多个文件后再运行。")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法打开文件“{path.name}”：{exc.strerror or exc}") from exc
@@ -276,6 +286,10 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     if len(bad_review):
         reviews.append(bad_review)
 
+    odd_review = _odd_names(tables)
+    if len(odd_review):
+        reviews.append(odd_review)
+
     review = pd.concat(reviews, ignore_index=True)[REVIEW_COLS] if reviews else _empty_review()
     review["行号"] = review["行号"].astype("Int64")
     for column in REVIEW_COLS:
@@ -332,6 +346,22 @@ def _bad_checks(tables: dict[str, pd.DataFrame], results: list[SheetResult]) -> 
                + rows["code"].map(lambda c: codes_mod.check_char(c[:17])) + "”）："
                "该企业照常计算，但请核对代码是否正确（待核查）")
     return bad, _review_rows(rows, CAT_BAD_CHECK, column, rows["code"], message)
+
+
+def _odd_names(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Firm names holding path or control characters or starting like a formula: one review row
+    per name and file. The firm is computed as usual; its letter's file name is made safe."""
+    frames = [t[["code", "name", "src_file", "src_sheet", "src_row"]] for t in tables.values()
+              if len(t) and "name" in t]
+    if not frames:
+        return _empty_review()
+    names = pd.concat(frames, ignore_index=True).drop_duplicates(["code", "name", "src_file"])
+    odd = names.loc[names["name"].astype(str).str.contains(_ODD_NAME_RE)].reset_index(drop=True)
+    if odd.empty:
+        return _empty_review()
+    return _review_rows(odd, CAT_ODD_NAME, "企业名称", odd["name"],
+                        "企业名称含有路径符号、控制字符或以 = + - @ 开头，请核对名称是否正确"
+                        "（该企业照常计算；兑现表中按文本写入，通知书文件名已去掉这些字符）")
 
 
 def _warn_overlaps(reads: list[_FileRead], customs: pd.DataFrame, warnings: list[str]) -> None:

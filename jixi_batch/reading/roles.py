@@ -60,8 +60,11 @@ def detect_layout(grid: np.ndarray, sheet_name: str) -> Layout | None:
             else:
                 missing = missing_required(spec, found)
                 required = [c for c in spec.columns if c.required]
-                share = (len(required) - len(missing)) / len(required)
-                key = (1 if named else 0, share, len(found), -i, -priority)
+                have = len(required) - len(missing)
+                share = have / len(required)
+                # most required columns found first: a province list missing 奖励项目 (code and
+                # amount found) must not lose to "企业信息 with only the code column" (share 1/1)
+                key = (1 if named else 0, have, share, len(found), -i, -priority)
                 if best_partial is None or key > best_partial[0]:
                     best_partial = (key, spec, i, found, duplicates, missing)
     if best is not None:
@@ -82,6 +85,8 @@ def partial_is_credible(layout: Layout, sheet_name: str) -> bool:
         return True
     required = [c for c in layout.spec.columns if c.required]
     have = len(required) - len([m for m in layout.missing if m in {c.header for c in required}])
+    if have >= max(2, len(required) - 1):   # all required columns but one (e.g. the code column)
+        return True
     return "统一社会信用代码" in layout.columns and have >= max(2, (len(required) + 1) // 2)
 
 

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .calamine_grid import read_sheet_grids
 from .errors import InputError
+from .xlsx_guard import scan_workbook
 
 EXCEL_EXTS = {".xlsx", ".xlsm", ".xls"}
 CSV_EXTS = {".csv"}
@@ -75,11 +77,11 @@ def check_zip(path: Path) -> None:
             if not any(n.lower() in ("xl/workbook.xml", "xl/workbook.bin") for n in names):
                 raise _corrupt(path, "压缩包中没有工作簿内容")
             for info in infos:
-                lower = info.filename.lower()
-                if not (lower.endswith(".xml") or lower.endswith(".rels") or lower.endswith(".vml")):
-                    continue
+                # every member, whatever its name: a part may be XML under any extension
                 with zf.open(info) as member:
                     head = member.read(ENTITY_SCAN_BYTES)
+                    if _DOCTYPE_RE.search(head) is None and _looks_like_xml(head):
+                        head = _prolog_declaration(member, head)
                 if _DOCTYPE_RE.search(head):
                     raise InputError(
                         f"文件“{path.name}”中的“{info.filename}”含有 DOCTYPE/ENTITY 声明，"
@@ -89,6 +91,43 @@ def check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError,
             NotImplementedError) as exc:
         raise _corrupt(path) from exc
+
+
+PROLOG_LIMIT = 1 << 20
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith(_UTF16_BOMS)
+
+
+def _prolog_declaration(member, head: bytes) -> bytes:
+    """Walk the XML prolog (declaration, comments, PIs) up to the root element.
+
+    Returns b"<!DOCTYPE" when the prolog declares a DOCTYPE or any other ``<!`` markup, or
+    is longer than PROLOG_LIMIT (a long comment must not hide a DOCTYPE from the 4 KB
+    scan); otherwise b"". UTF-16 parts are decoded first.
+    """
+    data = head + member.read(PROLOG_LIMIT - len(head)) if len(head) >= ENTITY_SCAN_BYTES else head
+    if data.startswith(_UTF16_BOMS):
+        text = data[: len(data) // 2 * 2].decode("utf-16", "replace")
+    else:
+        text = data.decode("utf-8", "replace").lstrip("\ufeff")
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos] in " \t\r\n":
+            pos += 1
+        if text.startswith("<?", pos):
+            close, skip = text.find("?>", pos), 2
+        elif text.startswith("<!--", pos):
+            close, skip = text.find("-->", pos), 3
+        elif text.startswith("<!", pos):
+            return b"<!DOCTYPE"
+        else:
+            return b""          # the root element (or not XML at all): no DOCTYPE before it
+        if close < 0:
+            return b"<!DOCTYPE" if len(data) >= PROLOG_LIMIT else b""
+        pos = close + skip
 
 
 def _is_encrypted_ole(data: bytes) -> bool:
@@ -101,8 +140,11 @@ def read_excel_file(path: Path, data: bytes) -> tuple[list[RawSheet], list[str]]
     import python_calamine
 
     head = data[:8]
+    scans = {}
     if head.startswith(ZIP_MAGIC):
         check_zip(path)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            scans = scan_workbook(zf, path.name)
     elif head == OLE_MAGIC:
         if _is_encrypted_ole(data):
             raise _password(path)
@@ -130,19 +172,34 @@ def read_excel_file(path: Path, data: bytes) -> tuple[list[RawSheet], list[str]]
     if not visible:
         return [], hidden
     try:
-        frames = pd.read_excel(io.BytesIO(data), sheet_name=visible, header=None, dtype=object,
-                               engine="calamine")
+        grids = read_sheet_grids(workbook, visible)   # = pandas.read_excel(engine="calamine"), faster
     except Exception as exc:  # any reader failure on a bad workbook
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise _password(path) from exc
         raise _corrupt(path) from exc
-    sheets = [RawSheet(name, _grid(frames[name])) for name in visible]
+    sheets = [RawSheet(name, _with_formulas(grids[name], scans.get(name))) for name in visible]
     return sheets, hidden
 
 
 def _grid(frame: pd.DataFrame) -> np.ndarray:
     grid = frame.to_numpy(dtype=object, na_value=None)
+    return grid
+
+
+def _with_formulas(grid: np.ndarray, scan) -> np.ndarray:
+    """Put the text of formulas that have no cached result into the grid (see xlsx_guard)."""
+    if scan is None or not scan.uncached:
+        return grid
+    rows = max(grid.shape[0], 1 + max(r for r, _ in scan.uncached))
+    cols = max(grid.shape[1], 1 + max(c for _, c in scan.uncached))
+    if (rows, cols) != grid.shape:
+        bigger = np.full((rows, cols), None, dtype=object)
+        bigger[:grid.shape[0], :grid.shape[1]] = grid
+        grid = bigger
+    for (r, c), formula in scan.uncached.items():
+        if grid[r, c] is None or grid[r, c] == "":
+            grid[r, c] = formula
     return grid
 
 

@@ -1,0 +1,275 @@
+"""Scale benchmark: generate inputs, run the whole batch, compare with a bare pandas read.
+
+    python benchmarks/run_benchmarks.py                      # 10k, 300k and 1m customs rows
+    python benchmarks/run_benchmarks.py --sizes 10k,300k --repeat 3
+    python benchmarks/run_benchmarks.py --sizes 300k --check 1.5   # exit 1 if run > 1.5 × bare read
+
+For each size (customs rows / firms: 10k / 1k, 300k / 5k, 1m / 50k) it
+
+1. writes the inputs with ``tools/make_inputs.py --scale-firms F --scale-rows R`` (one customs
+   file with both years, the provincial list, the applications workbook), once, under --work;
+2. times a bare ``pandas.read_excel(path, sheet_name=None, header=None, dtype=object,
+   engine="calamine")`` of every input file, in this process;
+3. runs the batch with ``--no-letters`` in a child process (the same ``cli.main`` that
+   ``process.py`` calls) and takes its wall time as seen from here (interpreter start and
+   imports included), its peak resident memory (``resource``) and the time of its stages
+   (``jixi_batch.timing``: read, compute, write);
+4. with --repeat N, alternates 2 and 3 N times and keeps the best of each (the machine's
+   noise is then the same for both);
+5. for the sizes in --letters, runs once more with letters: per-firm letters + the combined
+   file per second;
+6. for the sizes in --naive, runs ``benchmarks/naive_baseline.py`` (per-row loop over
+   openpyxl rows; totals per firm + A1/A5X/A5G) and checks its rule sums against the
+   program's 明细.
+
+The table is printed, and with --results FILE written as Markdown for the README.
+Only the standard library and the project's own dependencies are used.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"10k": (1_000, 10_000), "300k": (5_000, 300_000), "1m": (50_000, 1_000_000)}
+SEED = 7
+YEAR = "2023"
+
+
+# --- child: one batch run, reporting its own numbers -----------------------------------------
+def child(argv: list[str]) -> int:
+    """Run cli.main(argv) with stage timing; print one JSON line with the results."""
+    start = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    import contextlib
+    import io
+
+    from jixi_batch import cli, timing
+
+    stages: dict[str, int] = {}
+    timing.record_into(stages)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(argv)
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"code": code, "wall": wall, "peak_kb": peak_kb,
+                      "stages": {k: v / 1e9 for k, v in stages.items()}}))
+    return code
+
+
+# --- parent --------------------------------------------------------------------------------
+def make_inputs(work: Path, size: str) -> Path:
+    firms, rows = SIZES[size]
+    folder = work / f"inputs_{size}"
+    done = work / f"inputs_{size}.done"
+    stamp = f"{firms} {rows} {SEED}"
+    if done.exists() and done.read_text() == stamp and folder.is_dir():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_inputs.py"), "--out", str(folder),
+                    "--scale-firms", str(firms), "--scale-rows", str(rows), "--seed", str(SEED)],
+                   check=True, stdout=subprocess.DEVNULL)
+    done.write_text(stamp)
+    return folder
+
+
+def input_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xls", ".csv"))
+
+
+def bare_read(files: list[Path]) -> float:
+    import pandas as pd
+
+    start = time.perf_counter()
+    for path in files:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+        del frames
+    seconds = time.perf_counter() - start
+    gc.collect()
+    return seconds
+
+
+def batch(folder: Path, out: Path, letters: bool) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    argv = ["--input", str(folder), "--output", str(out), "--year", YEAR] + ([] if letters else ["--no-letters"])
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv],
+                          capture_output=True, text=True, cwd=str(ROOT))
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"batch run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report["outer_wall"] = wall
+    return report
+
+
+def paid_lines(out: Path) -> dict[str, int]:
+    """Σ 测算金额 per rule (fen) from the 明细 sheet of the run in ``out``."""
+    import pandas as pd
+
+    book = next(out.glob("*/*.xlsx"))
+    lines = pd.read_excel(book, sheet_name="明细", engine="calamine")
+    sums: dict[str, int] = {}
+    for rule, value in zip(lines["规则编号"], lines["测算金额(元)"]):
+        sums[rule] = sums.get(rule, 0) + int((Decimal(repr(value)) * 100).to_integral_value())
+    return sums
+
+
+def letters_count(out: Path) -> int:
+    folder = next(out.glob("*/通知书"))
+    return sum(1 for p in folder.iterdir() if p.suffix == ".docx" and p.name[:1].isdigit())
+
+
+def naive(folder: Path) -> dict:
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "naive_baseline.py"), str(folder),
+                           "--year", YEAR, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    import numpy
+    import pandas
+    import python_calamine
+    import xlsxwriter
+
+    versions = (f"Python {platform.python_version()}, pandas {pandas.__version__}, numpy {numpy.__version__}, "
+                f"python-calamine {getattr(python_calamine, '__version__', '?')}, xlsxwriter {xlsxwriter.__version__}")
+    return f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; {versions}"
+
+
+def fmt_s(seconds: float | None) -> str:
+    return "—" if seconds is None else (f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--child"]:
+        return child(argv[1:])
+    parser = argparse.ArgumentParser(description="jixi-batch scale benchmark")
+    parser.add_argument("--sizes", default="10k,300k,1m", help="comma list of " + ",".join(SIZES))
+    parser.add_argument("--repeat", type=int, default=1, help="alternate bare read / run N times, keep the best")
+    parser.add_argument("--letters", default="10k,300k", help="sizes to also time letters on ('' for none)")
+    parser.add_argument("--naive", default="10k,300k", help="sizes to run the naive baseline on ('' for none)")
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work", help="inputs and outputs go here")
+    parser.add_argument("--results", type=Path, help="write the Markdown table to this file")
+    parser.add_argument("--check", type=float, help="exit 1 if a run takes more than CHECK × the bare read")
+    args = parser.parse_args(argv)
+    sizes = [s for s in args.sizes.split(",") if s]
+    letter_sizes = {s for s in args.letters.split(",") if s}
+    naive_sizes = {s for s in args.naive.split(",") if s}
+    for s in sizes:
+        if s not in SIZES:
+            parser.error(f"unknown size {s!r} (choose from {', '.join(SIZES)})")
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    rows = []
+    failed = False
+    for size in sizes:
+        firms, n_rows = SIZES[size]
+        print(f"[{size}] inputs ({n_rows:,} customs rows, {firms:,} firms) ...", flush=True)
+        folder = make_inputs(args.work, size)
+        files = input_files(folder)
+        out = args.work / f"out_{size}"
+        bares, runs = [], []
+        for i in range(max(args.repeat, 1)):
+            bares.append(bare_read(files))
+            runs.append(batch(folder, out, letters=False))
+            print(f"[{size}] bare read {bares[-1]:.2f} s, run {runs[-1]['outer_wall']:.2f} s "
+                  f"(stages {json.dumps({k: round(v, 2) for k, v in runs[-1]['stages'].items()})})", flush=True)
+        bare = min(bares)
+        best = min(runs, key=lambda r: r["outer_wall"])
+        peak_mb = max(r["peak_kb"] for r in runs) / 1024
+        ratio = best["outer_wall"] / bare
+        row = {"size": size, "rows": n_rows, "firms": firms, "bare": bare, "wall": best["outer_wall"],
+               "stages": best["stages"], "peak_mb": peak_mb, "ratio": ratio,
+               "bytes": sum(p.stat().st_size for p in files)}
+        if size in naive_sizes:
+            ours = paid_lines(out)
+            result = naive(folder)
+            row["naive"] = result["seconds"]
+            row["naive_factor"] = result["seconds"] / best["outer_wall"]
+            mismatch = {r: (v, ours.get(r, 0)) for r, v in result["rules"].items() if v != ours.get(r, 0)}
+            row["naive_check"] = "sums agree" if not mismatch else f"MISMATCH {mismatch}"
+            print(f"[{size}] naive baseline {result['seconds']:.1f} s ({row['naive_check']})", flush=True)
+        if size in letter_sizes:
+            with_letters = batch(folder, args.work / f"letters_{size}", letters=True)
+            n_letters = letters_count(args.work / f"letters_{size}")
+            seconds = with_letters["stages"].get("letters", 0.0)
+            row["letters"] = n_letters
+            row["letters_s"] = seconds
+            row["letters_per_s"] = n_letters / seconds if seconds else None
+            row["peak_letters_mb"] = with_letters["peak_kb"] / 1024
+            print(f"[{size}] letters {n_letters} in {seconds:.2f} s = {row['letters_per_s']:.0f}/s "
+                  "(per-firm files + combined file)", flush=True)
+        rows.append(row)
+        if args.check is not None and ratio > args.check:
+            failed = True
+        print(f"[{size}] ratio run / bare read = {ratio:.2f}", flush=True)
+
+    table = render(rows, args.repeat)
+    print()
+    print(table)
+    if args.results:
+        args.results.write_text(table + "\n", encoding="utf-8")
+    if failed:
+        print(f"FAILED: a run took more than {args.check} × the bare read", file=sys.stderr)
+        return 1
+    return 0
+
+
+def render(rows: list[dict], repeat: int) -> str:
+    lines = [
+        "| customs rows / firms | input size | bare `read_excel` | whole run `--no-letters` | ratio | "
+        "read / compute / write | peak RSS | naive baseline | letters (per-firm + combined) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        st = r["stages"]
+        naive_cell = (f"{fmt_s(r['naive'])} (×{r['naive_factor']:.1f})" if "naive" in r else "—")
+        letters_cell = (f"{r['letters']:,} in {fmt_s(r['letters_s'])} = {r['letters_per_s']:.0f}/s"
+                        if r.get("letters_per_s") else "—")
+        lines.append(
+            f"| {r['rows']:,} / {r['firms']:,} | {r['bytes'] / 1e6:.1f} MB | {fmt_s(r['bare'])} | {fmt_s(r['wall'])} | "
+            f"{r['ratio']:.2f}× | {fmt_s(st.get('read'))} / {fmt_s(st.get('compute'))} / {fmt_s(st.get('write'))} | "
+            f"{r['peak_mb']:,.0f} MB | {naive_cell} | {letters_cell} |")
+    lines += [
+        "",
+        f"Measured on: {machine()}.",
+        f"Best of {repeat} alternating run(s). The whole run is a child process timed from outside "
+        "(interpreter start and imports included); read / compute / write are its stages "
+        "(`jixi_batch/timing.py`); the rest is start-up, imports and the run folder. The bare read is "
+        "`pandas.read_excel(path, sheet_name=None, header=None, dtype=object, engine=\"calamine\")` "
+        "of every input file, in the benchmark's own process. The naive baseline "
+        "(`benchmarks/naive_baseline.py`) is a per-row Python loop over openpyxl rows for per-firm "
+        "totals and the rules A1, A5X, A5G only; its rule sums are checked against the program's 明细.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,648 @@
+"""Write the bad-input corpus: tests/bad_inputs/cases/<NN_name>/ (input files + expect.json).
+
+    python tests/bad_inputs/make_corpus.py            # rewrites cases/ from input_samples/
+
+Each case is a folder the program can be run on (``python process.py --input <case> ...``):
+a copy of the valid ``input_samples/`` files with one file replaced, added or removed, so the
+rest of the run is known. ``00_clean`` is the untouched sample set: "computes" cases compare
+each firm's 兑现金额 with the run on ``00_clean``.
+
+expect.json:
+    kind            "stops" (exit 1, nothing written) or "computes" (exit 0)
+    exit            the exit status
+    stderr          substrings the error message must contain (file, sheet, column, limit...)
+    stdout          substrings the console must contain (computes cases)
+    review          [{类别, 文件?, 列?, 值?, 行号?}] rows that must appear in 待核查
+    same_payout     "all": every firm of 00_clean gets the same 兑现金额;
+                    or {"except": [codes]}: every other firm does
+    letters         run with letters (security cases: file names stay inside the run folder)
+    formula_names   names that must come out as text (never formulas) in the workbook
+    note            the bad input, in words (README_TABLE.md is written from these)
+
+Two cases need libraries the program does not use, installed only for this script (NOT in
+requirements.txt): ``xlwt`` for the real BIFF8 ``.xls`` and ``msoffcrypto-tool`` for the
+password-protected workbook; e.g. ``pip install --target /tmp/gen_deps xlwt msoffcrypto-tool``
+and run with ``PYTHONPATH=/tmp/gen_deps``. The generated files are committed, so the tests
+never need them. The "very large file" is a small workbook whose one far cell (XFD1048576)
+would make the reader allocate 17 billion cells; the file-size limit is tested in
+tests/test_bad_inputs.py with a sparse file made at test time.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import xlsxwriter
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+SAMPLES = REPO / "input_samples"
+CASES = HERE / "cases"
+sys.path.insert(0, str(REPO))
+
+from jixi_batch.reading.codes import check_char  # noqa: E402
+
+CUSTOMS23 = "海关数据2023.xlsx"
+CUSTOMS22 = "hg_2022_export.xlsx"
+PROVINCE = "省厅奖励名单.xlsx"
+APPS = "企业申报汇总.xlsx"
+ALL = [CUSTOMS23, CUSTOMS22, PROVINCE, APPS]
+
+PROVINCE_SHEET = "拟奖励企业名单"
+CUSTOMS_SHEET = "进出口明细"
+
+
+# ------------------------------------------------------------------------------------------
+# reading the samples as grids, writing workbooks
+# ------------------------------------------------------------------------------------------
+def grids(name: str) -> dict[str, list[list]]:
+    """Every sheet of a sample file as rows of Python values (None for an empty cell)."""
+    frames = pd.read_excel(SAMPLES / name, sheet_name=None, header=None, dtype=object, engine="calamine")
+    out = {}
+    for sheet, frame in frames.items():
+        rows = []
+        for row in frame.itertuples(index=False):
+            rows.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        out[sheet] = rows
+    return out
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden=(), merges=None) -> None:
+    """openpyxl workbook, rows as given; merges: {sheet: ["A1:B1", ...]}."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet, rows in sheets.items():
+        ws = wb.create_sheet(sheet)
+        for row in rows:
+            ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+        for ref in (merges or {}).get(sheet, []):
+            ws.merge_cells(ref)
+        if sheet in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+
+
+def write_csv(path: Path, rows: list[list], encoding: str) -> None:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in row] for row in rows])
+
+
+def province_rows() -> list[list]:
+    return grids(PROVINCE)[PROVINCE_SHEET]
+
+
+def code_at(rows, r, c=2):
+    return str(rows[r][c]).strip()
+
+
+# ------------------------------------------------------------------------------------------
+# cases
+# ------------------------------------------------------------------------------------------
+class Case:
+    def __init__(self, name: str, note: str, clerk: str, **expect):
+        self.name = name
+        self.dir = CASES / name
+        self.note = note            # the bad input
+        self.clerk = clerk          # what the clerk sees (README table)
+        self.expect = {"kind": "stops" if expect.get("exit", 0) == 1 else "computes", "exit": 0,
+                       "stderr": [], "stdout": [], "review": [], "same_payout": "all", "letters": False,
+                       "formula_names": []}
+        self.expect.update(expect)
+        if self.expect["exit"] == 1:
+            self.expect["same_payout"] = None
+
+    def start(self, samples=ALL, drop=()) -> "Case":
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        for name in samples:
+            if name not in drop:
+                shutil.copyfile(SAMPLES / name, self.dir / name)
+        return self
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def remove(self, name: str) -> Path:
+        p = self.dir / name
+        if p.exists():
+            p.unlink()
+        return p
+
+    def finish(self) -> None:
+        data = dict(self.expect, note=self.note, clerk=self.clerk)
+        (self.dir / "expect.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+                                              encoding="utf-8")
+
+
+def rewrite_member(src: Path, dst: Path, member: str, transform) -> None:
+    data = src.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = zin.read(info.filename)
+            if info.filename == member:
+                content = transform(content)
+            zout.writestr(info.filename, content)
+
+
+BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+        + b"".join(b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                   for i in range(1, 10))
+        + b"]>\n")
+
+
+def bomb_sheet(data: bytes) -> bytes:
+    """Billion laughs: 10^9 'lol's if expanded; the cell text refers to the last entity."""
+    body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+    return BOMB + body.replace(b"<sheetData>", b'<sheetData><row r="99"><c r="A99" t="inlineStr"><is><t>&lol9;</t>'
+                                               b"</is></c></row>", 1)
+
+
+def cases() -> list[Case]:
+    out: list[Case] = []
+
+    def case(name, note, clerk, **expect) -> Case:
+        c = Case(name, note, clerk, **expect)
+        out.append(c)
+        return c
+
+    prov = province_rows()
+    # the sample province list: row index 1 = header, 2..24 = firms, 25 = 合计
+    p_hdr = prov[1]
+    firm_rows = list(range(2, len(prov) - 1))
+    first_code = code_at(prov, 2)
+
+    # --- 00 the clean samples ------------------------------------------------------------
+    c = case("00_clean", "正确的样例数据（对照组）", "正常计算；其他用例与它比对兑现金额")
+    c.start()
+
+    # --- unreadable files: stop, nothing written ---------------------------------------
+    c = case("01_empty_file", "空文件（0 字节）", "“文件“省厅奖励名单.xlsx”是空文件（0 字节），无法读取。”",
+             exit=1, stderr=[PROVINCE, "空文件"])
+    c.start().path(PROVINCE).write_bytes(b"")
+
+    c = case("02_not_a_workbook", "不是工作簿（文本文件改名为 .xlsx）",
+             "“文件“省厅奖励名单.xlsx”已损坏或不是Excel工作簿，无法读取。请用Excel打开检查后另存为.xlsx再试。”",
+             exit=1, stderr=[PROVINCE, "不是Excel工作簿"])
+    c.start().path(PROVINCE).write_text("这是一份说明文字，不是表格。\n", encoding="utf-8")
+
+    c = case("03_truncated_xlsx", "截断/损坏的 .xlsx（只有前一半字节）", "“文件“海关数据2023.xlsx”已损坏或不是Excel工作簿…”",
+             exit=1, stderr=[CUSTOMS23, "损坏"])
+    data = (SAMPLES / CUSTOMS23).read_bytes()
+    c.start().path(CUSTOMS23).write_bytes(data[: len(data) // 2])
+
+    c = case("04_password_protected", "设置了打开密码的工作簿",
+             "“文件“省厅奖励名单.xlsx”设置了打开密码（已加密），程序无法读取。请在Excel中取消密码后另存…”",
+             exit=1, stderr=[PROVINCE, "密码"])
+    c.start()
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+        with open(SAMPLES / PROVINCE, "rb") as fh:
+            buf = io.BytesIO()
+            OOXMLFile(fh).encrypt("1234", buf)
+        c.path(PROVINCE).write_bytes(buf.getvalue())
+    except ImportError:
+        keep = HERE / "cases" / c.name / PROVINCE
+        print(f"msoffcrypto-tool not installed: {keep} left as the sample copy — install it (see docstring)")
+        raise SystemExit(1)
+
+    c = case("05_html_saved_as_xls", "网页表格保存成 .xls（很多系统的“导出Excel”）",
+             "“文件“省厅奖励名单.xls”实际是网页/XML格式，并不是真正的Excel工作簿。请用Excel打开后“另存为”.xlsx 再试。”",
+             exit=1, stderr=["省厅奖励名单.xls", "网页"])
+    c.start()
+    c.remove(PROVINCE)
+    html = "<html><body><table>" + "".join(
+        "<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in row) + "</tr>" for row in prov) + "</table></body></html>"
+    c.path("省厅奖励名单.xls").write_text(html, encoding="utf-8")
+
+    c = case("06_csv_text_named_xlsx", "扩展名错误：CSV 文本保存为 .xlsx", "“文件“省厅奖励名单.xlsx”已损坏或不是Excel工作簿…另存为.xlsx再试。”",
+             exit=1, stderr=[PROVINCE, "不是Excel工作簿"])
+    c.start()
+    write_csv(c.path(PROVINCE), prov, "utf-8-sig")
+
+    c = case("07_xlsx_named_xls", "扩展名错误：真正的 .xlsx 改名为 .xls", "按内容识别，正常计算（结果与正确数据相同）")
+    c.start()
+    c.remove(PROVINCE)
+    shutil.copyfile(SAMPLES / PROVINCE, c.path("省厅奖励名单.xls"))
+
+    c = case("08_xlsx_named_csv", "扩展名错误：真正的 .xlsx 改名为 .csv", "按内容识别，正常计算（结果与正确数据相同）")
+    c.start()
+    c.remove(PROVINCE)
+    shutil.copyfile(SAMPLES / PROVINCE, c.path("省厅奖励名单.csv"))
+
+    c = case("09_xls_biff8", "旧版 .xls（BIFF8）格式的省级奖励名单", "正常读取，结果与 .xlsx 相同")
+    c.start()
+    c.remove(PROVINCE)
+    try:
+        import xlwt
+    except ImportError:
+        print("xlwt not installed: cannot write the .xls case (see docstring)")
+        raise SystemExit(1)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet(PROVINCE_SHEET)
+    for i, row in enumerate(prov):
+        for j, v in enumerate(row):
+            if v is not None:
+                sheet.write(i, j, v)
+    book.save(str(c.path("省厅奖励名单.xls")))
+
+    for name, enc, label in (("10_csv_utf8", "utf-8", "UTF-8"), ("11_csv_utf8_bom", "utf-8-sig", "UTF-8（带BOM）"),
+                             ("12_csv_gbk", "gbk", "GBK")):
+        c = case(name, f"省级奖励名单为 {label} 编码的 CSV", "正常读取，结果与工作簿相同")
+        c.start()
+        c.remove(PROVINCE)
+        write_csv(c.path("省厅奖励名单.csv"), prov, enc)
+
+    c = case("13_customs_gbk_csv_wan_yuan", "上年海关数据为 GBK 编码 CSV，金额列为“金额(万元)”", "正常读取，万元换算为元，结果相同")
+    c.start()
+    c.remove(CUSTOMS22)
+    rows22 = grids(CUSTOMS22)["Sheet1"]
+    rows22 = [[v.strftime("%Y%m") if isinstance(v, (pd.Timestamp, dt.datetime)) else v for v in row] for row in rows22]
+    write_csv(c.path("hg_2022_export.csv"), rows22, "gbk")
+
+    # --- structure: header row, columns, roles ------------------------------------------
+    c = case("14_no_header_row", "没有表头行（标题下直接是数据）",
+             "“无法识别文件“省厅奖励名单.xlsx”的类型：没有找到海关数据、省级奖励或企业申报汇总的表头。…”",
+             exit=1, stderr=[PROVINCE, "无法识别"])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: [prov[0]] + prov[2:]})
+
+    c = case("15_missing_required_column", "缺少必需的列（省级奖励名单没有“支持项目”列）",
+             "“文件“省厅奖励名单.xlsx”工作表“拟奖励企业名单”（看起来是省级奖励）缺少必需的列：奖励项目。请补上这些列…”",
+             exit=1, stderr=[PROVINCE, PROVINCE_SHEET, "奖励项目"])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: [row[:3] + row[4:] for row in prov]})
+
+    c = case("16_customs_missing_hs_column", "海关数据缺少“商品编码”列",
+             "“文件“海关数据2023.xlsx”工作表“进出口明细”（看起来是海关数据）缺少必需的列：商品编码。…”",
+             exit=1, stderr=[CUSTOMS23, CUSTOMS_SHEET, "商品编码"])
+    c.start()
+    rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]
+    write_xlsx(c.path(CUSTOMS23), {CUSTOMS_SHEET: [row[:6] + row[7:] for row in rows23]})
+
+    c = case("50_missing_code_column", "省级奖励名单缺少“统一社会信用代码”列",
+             "“文件“省厅奖励名单.xlsx”工作表“拟奖励企业名单”（看起来是省级奖励）缺少必需的列：统一社会信用代码。…”",
+             exit=1, stderr=[PROVINCE, PROVINCE_SHEET, "统一社会信用代码"])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: [row[:2] + row[3:] for row in prov]})
+
+    c = case("17_role_unknown", "无法识别用途的文件（文件夹里多了一张通讯录）",
+             "“无法识别文件“通讯录.xlsx”的类型：没有找到海关数据、省级奖励或企业申报汇总的表头。…”",
+             exit=1, stderr=["通讯录.xlsx", "无法识别"])
+    c.start()
+    write_xlsx(c.path("通讯录.xlsx"), {"Sheet1": [["姓名", "部门", "电话"], ["张三", "外贸科", "0467-1234567"]]})
+
+    c = case("18_two_province_files", "两个文件都是省级奖励名单",
+             "“有多个文件被识别为省级奖励数据：“省厅奖励名单.xlsx”、“省厅奖励名单(1).xlsx”。请只保留一个省级奖励文件。”",
+             exit=1, stderr=[PROVINCE, "省厅奖励名单(1).xlsx", "多个文件"])
+    c.start()
+    write_xlsx(c.path("省厅奖励名单(1).xlsx"), {PROVINCE_SHEET: prov[:-2]})
+
+    c = case("19_identical_copies", "同一文件放了两份", "“文件“…”和“…”内容完全相同，请删除其中一个后重新运行。”",
+             exit=1, stderr=["内容完全相同", "副本"])
+    c.start()
+    shutil.copyfile(SAMPLES / CUSTOMS22, c.path("hg_2022_export - 副本.xlsx"))
+
+    c = case("20_no_customs_file", "缺少海关数据", "“没有找到海关数据文件（需要 年月、统一社会信用代码、…）。海关数据是必需的。”",
+             exit=1, stderr=["没有找到海关数据"])
+    c.start(drop=(CUSTOMS23, CUSTOMS22))
+
+    c = case("21_two_candidate_header_rows", "两行都像表头：表头在数据中间又重复了一次（两份导出拼接）",
+             "取第一行表头；重复的表头行列入待核查（统一社会信用代码无效），其余照常",
+             review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": 14}])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: prov[:13] + [p_hdr] + prov[13:]})
+
+    c = case("22_duplicate_column_names", "重复的列名（两列“省级奖励金额（元）”）",
+             "提示“有重复的列“…”，只使用第一列”，按第一列计算", stdout=["重复的列"])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: [row + ([p_hdr[4]] if i == 1 else [0 if i > 1 else None])
+                                                   for i, row in enumerate(prov)]})
+
+    c = case("23_merged_header_cells", "合并单元格的两行表头（“金额”合并在“人民币（元）/美元”之上）",
+             "按第一行表头识别，金额取人民币列；子表头行列入待核查（缺少统一社会信用代码）",
+             review=[{"类别": "缺少统一社会信用代码", "文件": CUSTOMS23, "行号": 4}])
+    c.start()
+    rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]
+    head = rows23[2][:10] + ["金额", None]
+    sub = [None] * 10 + ["人民币（元）", "美元"]
+    data = [row + [None] for row in rows23[3:]]
+    merges = [f"{col}3:{col}4" for col in "ABCDEFGHIJ"] + ["K3:L3"]
+    write_xlsx(c.path(CUSTOMS23), {CUSTOMS_SHEET: rows23[:2] + [head, sub] + data}, merges={CUSTOMS_SHEET: merges})
+
+    c = case("24_hidden_sheets", "隐藏的工作表（申报汇总里藏着一张旧的企业信息）", "隐藏工作表跳过并在屏幕上说明，结果相同",
+             stdout=["隐藏工作表"])
+    c.start()
+    apps = grids(APPS)
+    old = [apps["企业信息"][0]] + [row[:7] + ["0"] + row[8:] for row in apps["企业信息"][1:5]]
+    write_xlsx(c.path(APPS), {**apps, "旧企业信息": old}, hidden=("旧企业信息",))
+
+    # --- cell values ------------------------------------------------------------------
+    r = firm_rows[0]
+    c = case("25_text_in_number_cell", "数字单元格里是文字（省级奖励金额写成“十二万”）",
+             "待核查：数据格式错误，文件/工作表/行号/列，值“十二万”，说明“省级奖励金额（元）：不是数字，应填写金额（元），该行未使用”；其他企业照常",
+             review=[{"类别": "数据格式错误", "文件": PROVINCE, "行号": r + 1, "值": "十二万"}],
+             same_payout={"except": [code_at(prov, r)]})
+    rows = [list(x) for x in prov]
+    rows[r][4] = "十二万"
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    r = firm_rows[1]
+    c = case("26_negative_amount", "负数金额（省级奖励金额 -300000）", "待核查：金额为负，“…不能为负数，该行未使用”；其他企业照常",
+             review=[{"类别": "金额为负", "文件": PROVINCE, "行号": r + 1}],
+             same_payout={"except": [code_at(prov, r)]})
+    rows = [list(x) for x in prov]
+    rows[r][4] = -abs(rows[r][4])
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    c = case("27_customs_corrections", "海关数据中的冲减行（负数金额，允许）", "负数按冲减计入，结果相同（冲减行与被冲减行相抵）")
+    rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]
+    extra = []
+    for row in rows23[3:8]:
+        plus = list(row)
+        minus = list(row)
+        minus[10] = -row[10]
+        minus[8] = -row[8]
+        extra += [plus, minus]
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23[:-1] + extra + rows23[-1:]})
+
+    c = case("28_numbers_as_text", "数字存成文本：千分位逗号、全角数字、前后空格", "照常识别为数字，结果相同")
+    rows = [list(x) for x in prov]
+    full = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+    for k, i in enumerate(firm_rows):
+        amount = rows[i][4]
+        text = f"{amount:,.2f}"
+        rows[i][4] = [text, text.translate(full), f"  {amount}  ", f"¥{text}"][k % 4]
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    c = case("29_wan_yuan_column", "金额列以万元为单位（“省级奖励金额（万元）”）", "按表头换算为元，结果相同")
+    rows = [list(x) for x in prov]
+    rows[1][4] = "省级奖励金额（万元）"
+    from decimal import Decimal
+    for i in firm_rows + [len(prov) - 1]:
+        rows[i][4] = float(Decimal(repr(rows[i][4])) / 10000)
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    apps = grids(APPS)
+    loans = apps["贷款台账"]
+    dates = [row[2] for row in loans[1:]]
+    c = case("30_dates_listed_forms", "发放日用 INPUTS.md 列出的各种写法（Excel日期、2023-05-10、2023/5/10、2023年5月10日、20230510、Excel序号）",
+             "全部识别，结果相同")
+    new = [list(x) for x in loans]
+    forms = [lambda d: d.to_pydatetime(), lambda d: d.strftime("%Y-%m-%d"), lambda d: f"{d.year}/{d.month}/{d.day}",
+             lambda d: f"{d.year}年{d.month}月{d.day}日", lambda d: int(d.strftime("%Y%m%d")),
+             lambda d: (d - pd.Timestamp("1899-12-30")).days]
+    parsed = []
+    for d in dates:
+        if isinstance(d, str) and "年" in d:
+            y, rest = d.split("年")
+            m, rest = rest.split("月")
+            d = pd.Timestamp(int(y), int(m), int(rest.rstrip("日")))
+        else:
+            d = pd.Timestamp(str(d)) if not isinstance(d, (pd.Timestamp, dt.datetime)) else pd.Timestamp(d)
+        parsed.append(d)
+    for k, d in enumerate(parsed):
+        new[k + 1][2] = forms[(k + 1) % len(forms)](d)
+    write_xlsx(c.start().path(APPS), {**apps, "贷款台账": new})
+
+    c = case("31_dates_other_forms", "发放日用未列出的写法：2023.6.19、“2023-06-20 00:00:00”（能识别）；06/19/2023、2023年8月22号（不能识别）",
+             "能识别的照常；不能识别的列入待核查：数据格式错误，“发放日：不是日期，应填写如 2023-05-10，该行未使用”",
+             review=[{"类别": "数据格式错误", "文件": APPS, "工作表": "贷款台账", "列": "发放日", "行号": 4},
+                     {"类别": "数据格式错误", "文件": APPS, "工作表": "贷款台账", "列": "发放日", "行号": 5}],
+             same_payout={"except": [loans[3][0], loans[4][0]]})
+    new = [list(x) for x in loans]
+    d0, d1, d2, d3 = parsed[:4]
+    new[1][2] = f"{d0.year}.{d0.month}.{d0.day}"
+    new[2][2] = d1.strftime("%Y-%m-%d 00:00:00")
+    new[3][2] = d2.strftime("%m/%d/%Y")
+    new[4][2] = f"{d3.year}年{d3.month}月{d3.day}号"
+    write_xlsx(c.start().path(APPS), {**apps, "贷款台账": new})
+
+    firms = apps["企业信息"]
+    rate_col = firms[0].index("能源资源进口落地率(%)")
+    c = case("32_percent_forms", "落地率写成 55、“55%”、“55％”、0.55（Excel百分比单元格）", "全部按 55% 理解，结果相同")
+    new = [list(x) for x in firms]
+    k = 0
+    for row in new[1:]:
+        v = row[rate_col]
+        if v is None:
+            continue
+        if isinstance(v, str):
+            points = Decimal(v.rstrip("%"))
+        else:
+            points = Decimal(repr(v)) * 100 if v <= 1 else Decimal(repr(v))
+        row[rate_col] = [float(points), f"{points}%", f"{points}％", float(points / 100)][k % 4]
+        k += 1
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": new})
+
+    # --- codes ------------------------------------------------------------------------
+    c = case("33_codes_spaces_case_fullwidth", "信用代码带空格、小写字母、全角字符", "自动去空格、转大写、全角转半角，结果相同")
+    rows = [list(x) for x in prov]
+    wide = str.maketrans({chr(i): chr(i + 0xFEE0) for i in range(0x21, 0x7F)})
+    for k, i in enumerate(firm_rows):
+        code = rows[i][2]
+        rows[i][2] = [f" {code} ", code.lower(), code.translate(wide), f"{code[:8]} {code[8:]}"][k % 4]
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    rows = [list(x) for x in prov]
+    r_len, r_letter, r_check = firm_rows[2], firm_rows[3], firm_rows[4]
+    short = rows[r_len][2][:-1]
+    letter = rows[r_letter][2][:10] + "O" + rows[r_letter][2][11:]
+    good = rows[r_check][2]
+    bad = good[:17] + next(ch for ch in "0123456789ABCDEFGHJKLMNPQRTUWXY" if ch != check_char(good[:17]))
+    rows[r_len][2], rows[r_letter][2], rows[r_check][2] = short, letter, bad
+    c = case("34_codes_invalid", "信用代码位数不对、含禁用字母（O）、第18位校验码错误",
+             "位数/字母错误：待核查“统一社会信用代码无效”（“有17位，应为18位”/“含有不允许的字符“O”…”），该行未使用；"
+             "校验码错误：照常计算并列入待核查“校验码错误”",
+             review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": r_len + 1, "值": short},
+                     {"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": r_letter + 1, "值": letter},
+                     {"类别": "校验码错误", "文件": PROVINCE, "值": bad}],
+             same_payout={"except": [good, code_at(prov, r_len), code_at(prov, r_letter)]})
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    # --- firms ------------------------------------------------------------------------
+    dup = next(i for i, row in enumerate(firms) if i and row[firms[0].index("本地加工产品出口额(元)")])
+    dup_code = firms[dup][0]
+    c = case("35_same_firm_twice", "同一企业在“企业信息”中出现两次",
+             "两行都列入待核查“重复申报”（“同一企业在企业信息中出现多次（第N行、第M行），程序不按行序取舍…”），该企业申报类奖励暂不计算，其他企业照常",
+             review=[{"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": dup + 1},
+                     {"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": len(firms) + 1}],
+             same_payout={"except": [dup_code]})
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": firms + [list(firms[dup])]})
+
+    rows = [list(x) for x in prov]
+    r = firm_rows[5]
+    rows[r][1] = rows[r][1].replace("有限公司", "有限责任公司")
+    c = case("36_same_firm_different_names", "同一企业在不同文件中名称不同", "待核查“名称不一致”，列出各文件中的名称；通知书用申报汇总中的名称，金额不变",
+             review=[{"类别": "名称不一致", "统一社会信用代码": code_at(prov, r)}])
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]
+    mid = len(rows23) // 2
+    subtotal = ["小计", None, None, None, None, None, None, None, None, None, 123456789.0]
+    c = case("37_total_row_in_middle", "表格中间有一行“小计”", "跳过并计数（数据核对“合计行跳过数”），不当作企业，结果相同",
+             stdout=["跳过合计行 2 行"])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23[:mid] + [subtotal] + rows23[mid:]})
+
+    c = case("38_formulas_with_results", "输入单元格是公式（Excel保存过，带计算结果）", "取公式的计算结果，结果相同")
+    c.start()
+    wb = xlsxwriter.Workbook(str(c.path(PROVINCE)))
+    ws = wb.add_worksheet(PROVINCE_SHEET)
+    for i, row in enumerate(prov):
+        for j, v in enumerate(row):
+            if v is None:
+                continue
+            if j == 4 and i in firm_rows and isinstance(v, (int, float)):
+                ws.write_formula(i, j, f"={v}*1", None, v)
+            elif j == 4 and i == len(prov) - 1:
+                ws.write_formula(i, j, f"=SUM(E3:E{i})", None, v)
+            else:
+                ws.write(i, j, v) if not isinstance(v, str) else ws.write_string(i, j, v)
+    wb.close()
+
+    col_local = firms[0].index("本地加工产品出口额(元)")
+    r = dup
+    c = case("39_formulas_without_results", "公式没有计算结果（程序生成、未经Excel保存的文件）",
+             "不当作空值：列入待核查“数据格式错误”，值为公式文本（如“=35000000*1”），“不是数字…该行未使用”",
+             review=[{"类别": "数据格式错误", "文件": APPS, "工作表": "企业信息", "行号": r + 1,
+                      "值": f"={firms[r][col_local]}*1"}],
+             same_payout={"except": [firms[r][0]]})
+    new = [list(x) for x in firms]
+    new[r][col_local] = f"={firms[r][col_local]}*1"
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": new})     # openpyxl stores no cached value
+
+    rows = [list(x) for x in prov]
+    r = firm_rows[6]
+    rows[r][3] = "外贸新业态创新奖励"
+    c = case("40_unknown_province_item", "省级奖励名单中有政策文件里没有的奖励项目",
+             "待核查“未知奖励项目”，“不是政策文件中的省级奖励项目（…）”，该行未使用（不会被丢弃而不提示）",
+             review=[{"类别": "未知奖励项目", "文件": PROVINCE, "行号": r + 1, "值": "外贸新业态创新奖励"}],
+             same_payout={"except": [code_at(prov, r)]})
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    new = [list(x) for x in loans]
+    new[1][2] = "2018-05-10"
+    c = case("41_loan_before_lpr_table", "贷款发放日早于 LPR 数据表（2018-05-10）",
+             "待核查“贷款日期早于LPR表”，“该笔贷款未计入贴息”",
+             review=[{"类别": "贷款日期早于LPR表", "文件": APPS, "行号": 2}],
+             same_payout={"except": [loans[1][0]]})
+    write_xlsx(c.start().path(APPS), {**apps, "贷款台账": new})
+
+    # --- security ---------------------------------------------------------------------
+    c = case("42_xml_entity_bomb", "工作簿内含 XML 实体炸弹（billion laughs）",
+             "立即拒绝：“文件“省厅奖励名单.xlsx”中的“xl/worksheets/sheet1.xml”含有 DOCTYPE/ENTITY 声明，可能是恶意构造的文件，已拒绝读取。…”",
+             exit=1, stderr=[PROVINCE, "ENTITY"])
+    rewrite_member(SAMPLES / PROVINCE, c.start().path(PROVINCE), "xl/worksheets/sheet1.xml", bomb_sheet)
+
+    c = case("43_xml_entity_bomb_behind_comment", "实体炸弹藏在 8 KB 注释之后（躲过只看文件开头的检查）",
+             "同上，立即拒绝", exit=1, stderr=[PROVINCE, "ENTITY"])
+    rewrite_member(SAMPLES / PROVINCE, c.start().path(PROVINCE), "xl/sharedStrings.xml",
+                   lambda d: b'<?xml version="1.0"?>\n<!--' + b"x" * 8192 + b"-->\n" + BOMB[22:]
+                   + d.split(b"?>", 1)[1])
+
+    c = case("44_zip_bomb", "压缩炸弹（一个成员解压后 200 MB 全零）",
+             "“文件“省厅奖励名单.xlsx”中的“xl/media/pad.bin”压缩比异常，可能是恶意构造的文件，已拒绝读取。”",
+             exit=1, stderr=[PROVINCE, "压缩比"])
+    c.start()
+    src = (SAMPLES / PROVINCE).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(c.path(PROVINCE), "w", zipfile.ZIP_DEFLATED,
+                                                                   compresslevel=9) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("xl/media/pad.bin", b"\0" * (200 << 20))
+
+    c = case("45_huge_dimension", "超大表格：一个单元格写在 XFD1048576（文件只有几 KB，读入需要 170 亿个单元格）",
+             "读入前拒绝：“文件“省厅奖励名单.xlsx”工作表“拟奖励企业名单”太大：数据范围 1,048,576 行 × 16,384 列…超过程序的处理上限（每个工作表最多 1,048,576 行、15,000,000 个单元格）…”",
+             exit=1, stderr=[PROVINCE, PROVINCE_SHEET, "15,000,000", "上限"])
+    c.start()
+    wb = xlsxwriter.Workbook(str(c.path(PROVINCE)))
+    ws = wb.add_worksheet(PROVINCE_SHEET)
+    for i, row in enumerate(prov):
+        for j, v in enumerate(row):
+            if v is not None:
+                ws.write(i, j, v)
+    ws.write_string(1048575, 16383, "x")
+    wb.close()
+
+    names = {}
+    rows = [list(x) for x in firms]
+    attack = ["=HYPERLINK(\"http://example.com\",\"点我\")", "+1+2", "-3+4", "@SUM(A1:A2)"]
+    paid_rows = [i for i, row in enumerate(rows) if i and row[col_local]][:4]
+    for k, i in enumerate(paid_rows):
+        names[rows[i][0]] = attack[k]
+        rows[i][1] = attack[k]
+    c = case("46_formula_like_names", "企业名称以 = + - @ 开头（公式注入）",
+             "兑现表中按文本原样写入（不会成为公式）；待核查“企业名称含特殊字符”和“名称不一致”",
+             review=[{"类别": "企业名称含特殊字符", "文件": APPS, "统一社会信用代码": code} for code in names],
+             formula_names=list(names.values()))
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": rows})
+
+    rows = [list(x) for x in firms]
+    path_names = ["../../../逃逸公司", "..\\..\\Windows\\System32\\逃逸", "/etc/passwd", "CON"]
+    paid_rows = [i for i, row in enumerate(rows) if i and row[col_local]][4:8]
+    codes = []
+    for k, i in enumerate(paid_rows):
+        rows[i][1] = path_names[k]
+        codes.append(rows[i][0])
+    c = case("47_path_like_names", "企业名称像路径（../../、\\、/etc/passwd、CON），用作通知书文件名",
+             "通知书文件名去掉路径符号，只写在本次运行的“通知书”文件夹内；待核查“企业名称含特殊字符”；金额不变",
+             review=[{"类别": "企业名称含特殊字符", "文件": APPS, "统一社会信用代码": code} for code in codes[:3]],
+             letters=True)
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": rows})
+
+    rows = [list(x) for x in prov]
+    rows[firm_rows[7]][4] = "N/A"
+    rows[firm_rows[8]][2] = None
+    c = case("48_several_bad_cells", "同一文件里多种坏单元格（金额“N/A”、信用代码为空）",
+             "每个坏单元格一行待核查（文件、工作表、行号、列、值、说明），其他企业照常",
+             review=[{"类别": "数据格式错误", "文件": PROVINCE, "行号": firm_rows[7] + 1, "值": "N/A"},
+                     {"类别": "缺少统一社会信用代码", "文件": PROVINCE, "行号": firm_rows[8] + 1}],
+             same_payout={"except": [code_at(prov, firm_rows[7]), code_at(prov, firm_rows[8])]})
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    c = case("49_excel_lock_file", "Excel 打开时留下的临时文件 ~$企业申报汇总.xlsx", "跳过临时文件，结果相同")
+    c.start().path("~$企业申报汇总.xlsx").write_bytes(b"\x0c" + "张三".encode("utf-16-le") + b"\0" * 150)
+
+    return out
+
+
+def write_table(made: list[Case]) -> None:
+    """README_TABLE.md: kind of bad input | what the clerk sees (for the project README)."""
+    lines = ["| kind of bad input | what the clerk sees | case |", "|---|---|---|"]
+    for c in made[1:]:
+        outcome = "退出码 1，不生成任何输出：" if c.expect["exit"] == 1 else "退出码 0："
+        lines.append(f"| {c.note} | {outcome}{c.clerk} | `{c.name}` |")
+    lines.append("| 超过 512 MB 的文件（测试时生成的稀疏文件） | 退出码 1，不生成任何输出：读入内存前拒绝，“文件“…”太大（… MB），"
+                 "超过程序的处理上限 512 MB。请按年度/月份拆分成多个文件后再运行。” | `test_file_size_limit_names_the_limit` |")
+    lines.append("| 公式结果为错误值（#DIV/0!、#N/A）或单元格里写着 N/A、NULL | 退出码 0：待核查“数据格式错误”，值为“#DIV/0!”/“N/A”，"
+                 "不会当作空值（未申报） | `test_error_values_and_na_words_are_reviewed_not_empty` |")
+    head = ("# Bad inputs and what the clerk sees\n\nWritten by `tests/bad_inputs/make_corpus.py` from the corpus "
+            "in `tests/bad_inputs/cases/` (each row is tested by `tests/test_bad_inputs.py`). A run that stops "
+            "prints `错误：<message>` and `未生成任何输出。` and exits with status 1; a run that computes lists "
+            "every unusable row in the 待核查 sheet (类别, 文件, 工作表, 行号, 列, 值, 说明) and balances every "
+            "input sheet in 数据核对 (读取 = 使用 + 待核查 + 合计行跳过).\n\n")
+    (HERE / "README_TABLE.md").write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    if CASES.exists():
+        shutil.rmtree(CASES)
+    CASES.mkdir(parents=True)
+    made = cases()
+    for c in made:
+        c.finish()
+    write_table(made)
+    print(f"{len(made)} cases written to {CASES}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

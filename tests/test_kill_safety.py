@@ -1,0 +1,74 @@
+"""A run killed at any moment (kill -9) leaves no run folder that looks complete.
+
+process.py (with letters) is started on input_samples/ and killed after several delays;
+afterwards every non-hidden folder in the output folder must be a finished run: its payout
+workbook opens and has all five sheets, its letters open. A ``.partial`` staging folder left
+by the kill is hidden (leading dot) and never counts as a run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = "2023年度外贸奖励兑现表.xlsx"
+SHEETS = ["汇总", "企业汇总", "明细", "待核查", "数据核对"]
+
+
+def _start(out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(REPO / "process.py"), "--input", str(REPO / "input_samples"),
+                             "--output", str(out), "--year", "2023"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _assert_only_complete_runs(out: Path) -> int:
+    if not out.exists():
+        return 0
+    runs = [p for p in out.iterdir() if not p.name.startswith(".")]
+    for run in runs:
+        assert run.is_dir() and not run.name.endswith(".partial"), run
+        wb = openpyxl.load_workbook(run / BOOK, read_only=True)
+        assert wb.sheetnames == SHEETS
+        wb.close()
+        letters = sorted((run / "通知书").iterdir())
+        assert letters
+        for letter in letters:
+            with zipfile.ZipFile(letter) as zf:
+                assert zf.testzip() is None
+    for hidden in (p for p in out.iterdir() if p.name.startswith(".")):
+        assert hidden.name.endswith(".partial"), hidden
+    return len(runs)
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.2, 1.5, 1.8, None])
+def test_kill_at_any_moment(tmp_path, delay):
+    out = tmp_path / "out"
+    proc = _start(out)
+    if delay is None:   # "right before completion": poll until the run folder appears, kill at once
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if out.exists() and any(not p.name.startswith(".") for p in out.iterdir()):
+                break
+            time.sleep(0.005)
+    else:
+        time.sleep(delay)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    _assert_only_complete_runs(out)
+
+
+def test_run_to_the_end_is_complete(tmp_path):
+    out = tmp_path / "out"
+    proc = _start(out)
+    assert proc.wait(timeout=120) == 0
+    assert _assert_only_complete_runs(out) == 1
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
