@@ -18,7 +18,7 @@ from .model import RunResult
 from .money import format_yuan, percent_of
 from .policy import Policy, PolicyError, default_policy_path, load_policy
 from .run_folder import StagedRunFolder
-from .timing import stage
+from .timing import paused_gc, stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
@@ -104,17 +104,17 @@ def run_batch(args) -> int:
     paths = input_paths(args)
     policy = choose_policy(args, args.year)
     try:
-        with stage("read"):
+        with stage("read"), paused_gc():
             bundle = read_inputs(paths, policy.data, args.year)
         if args.year is None and args.policy is None and bundle.year != policy.year:
             policy = choose_policy(args, bundle.year)
-            with stage("read"):
+            with stage("read"), paused_gc():
                 bundle = read_inputs(paths, policy.data, bundle.year)
     except InputError as exc:
         raise RunError(str(exc)) from None
     for line in bundle.console:
         print(line)
-    with stage("compute"):
+    with stage("compute"), paused_gc():
         calc = calculate(bundle, policy, args.budget_mode)
     now = datetime.now()
     result = RunResult(
@@ -129,7 +129,7 @@ def run_batch(args) -> int:
     pdf = None
     try:
         with staged as folder:
-            with stage("write"):
+            with stage("write"), paused_gc():
                 write_payout_workbook(result, folder / payout_filename(bundle.year))
             if not args.no_letters:
                 with stage("letters"):

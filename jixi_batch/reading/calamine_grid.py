@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 try:  # the routine pandas' parsers use; a pure-Python equivalent if a pandas release drops it
     from pandas._libs.parsers import STR_NA_VALUES as _NA_STRINGS
@@ -65,32 +66,42 @@ def rows_to_grid(rows: list[list]) -> np.ndarray:
 def _fix_column(grid: np.ndarray, c: int) -> None:
     """Column ``c`` of ``grid`` as pandas leaves it (see the module docstring), in place."""
     column = grid[:, c]
+    if infer_dtype(column, skipna=False) == "string":       # text (and empty) cells only
+        if _NA_SET == {""}:
+            empty = column == ""
+        else:
+            empty = np.array([v in _NA_SET for v in column.tolist()], dtype=bool)
+        if empty.any():
+            grid[empty, c] = None
+        return
     values = column.tolist()
     kinds = set(map(type, values))
-    if kinds != {str}:                      # numbers, dates, booleans
-        if float in kinds or date in kinds:
-            values = [
-                v if (k := v.__class__) is str
-                else ((int(v) if v.is_integer() else v) if k is float
-                      else (datetime(v.year, v.month, v.day) if k is date else v))
-                for v in values
-            ]
-        column = np.empty(len(values), dtype=object)
-        column[:] = values
+    column = column.copy()
+    if float in kinds:
+        # a float with an integral value -> int (pandas: ``int(v) if v.is_integer()``), vectorised
+        where = np.flatnonzero(np.array([v.__class__ is float for v in values], dtype=bool))
+        numbers = column[where].astype(np.float64)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers)
+        fits = whole & (np.abs(numbers) < 2.0 ** 63)
+        column[where[fits]] = numbers[fits].astype(np.int64).astype(object)
+        for i in where[whole & ~fits]:                      # beyond int64: Python's int()
+            column[i] = int(values[i])
+    if date in kinds:
+        for i, v in enumerate(values):
+            if v.__class__ is date:
+                column[i] = datetime(v.year, v.month, v.day)
     if _NA_SET == {""}:
         empty = column == ""
     else:
         empty = np.array([v.__class__ is str and v in _NA_SET for v in values], dtype=bool)
-    if kinds != {str}:
-        empty |= pd.isna(column)
-        if bool in kinds:
-            # pandas' parser keeps one object per equal value in a column, so True after 1
-            # (True == 1) reads as 1; only a column holding booleans can notice.
-            _sanitize(column, _NA_SET)
+    empty |= pd.isna(column)
+    if bool in kinds:
+        # pandas' parser keeps one object per equal value in a column, so True after 1
+        # (True == 1) reads as 1; only a column holding booleans can notice.
+        _sanitize(column, _NA_SET)
     if empty.any():
         column[empty] = None
-    if column.base is not grid:
-        grid[:, c] = column
+    grid[:, c] = column
 
 
 def read_sheet_grids(workbook, names: list[str]) -> dict[str, np.ndarray]:

@@ -182,9 +182,6 @@ def read_excel_file(path: Path, data: bytes) -> tuple[list[RawSheet], list[str]]
     return sheets, hidden
 
 
-def _grid(frame: pd.DataFrame) -> np.ndarray:
-    grid = frame.to_numpy(dtype=object, na_value=None)
-    return grid
 
 
 def _with_formulas(grid: np.ndarray, scan) -> np.ndarray:

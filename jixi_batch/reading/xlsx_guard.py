@@ -120,10 +120,10 @@ def scan_workbook(zf: zipfile.ZipFile, file_name: str) -> dict[str, SheetScan]:
 
 def _full_scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, file_name: str) -> None:
     data = zf.read(info)
-    rows = cols = 0
-    for letters, digits in set(_REF_RE.findall(data)):
-        rows = max(rows, int(digits))
-        cols = max(cols, column_index(letters))
+    refs = _REF_RE.findall(data)
+    # distinct column letters and row numbers are few next to the cells: convert only those
+    rows = max(map(int, {digits for _, digits in refs}), default=0)
+    cols = max(map(column_index, {letters for letters, _ in refs}), default=0)
     scan.rows, scan.cols = rows, cols
     if rows > MAX_ROWS or rows * max(cols, 1) > MAX_CELLS:
         raise _too_big(file_name, scan.name, rows, cols)
