@@ -79,8 +79,10 @@ def input_paths(args) -> list[Path]:
     folder = args.input or DEFAULT_INPUT
     if not folder.is_dir():
         raise RunError(f"找不到输入文件夹：{folder}")
-    found = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith(("~$", ".")))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+    found = [p for p in files if p.suffix.lower() in INPUT_SUFFIXES]
+    for skipped in (p for p in files if p.suffix.lower() not in INPUT_SUFFIXES):
+        print(f"{skipped.name}：不是 .xlsx/.xls/.csv 文件，未读取")
     if not found and not named:
         raise RunError(f"输入文件夹中没有 .xlsx/.xls/.csv 文件：{folder}")
     return found + [p for p in named if p not in found]

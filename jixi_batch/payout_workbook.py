@@ -38,6 +38,7 @@ SHEET_LINES = "明细"
 SHEET_REVIEW = "待核查"
 SHEET_CHECK = "数据核对"
 SHEET_ORDER = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHECK]
+LINE_HEIGHT = 16       # points per line of wrapped text (11 pt text with CJK fallback fonts)
 
 SUMMARY_HEADERS = ["规则编号", "规则名称", "政策依据", "企业数", "金额(元)"]
 
@@ -118,9 +119,34 @@ def _cell_writers(ws):
             getattr(ws, "_write_blank", ws.write_blank))
 
 
-def _write_columns(ws, styles: Styles, cols: Sequence[_Col], first_row: int = 1) -> None:
+def _row_heights(cols: Sequence[_Col], widths: Sequence[int], first_row: int) -> dict[int, int]:
+    """Heights (points) for rows whose wrapped text needs more than one line.
+
+    Excel and LibreOffice do not grow a row for wrapped text in a file they did not
+    lay out themselves, so the height is set here. A character's display width is
+    estimated as (UTF-8 bytes + 1) / 2: 2 for a Chinese character, 1 for ASCII.
+    """
+    heights: dict[int, int] = {}
+    for col, width in zip(cols, widths):
+        if col.kind != "wrap":
+            continue
+        for i, text in enumerate(col.values):
+            if text is None:
+                continue
+            text = str(text)
+            display = (len(text.encode("utf-8")) + len(text)) // 2
+            lines = -(-display // max(width - 4, 1))   # a little slack for proportional fonts
+            if lines > 1:
+                row = first_row + i
+                heights[row] = max(heights.get(row, 0), LINE_HEIGHT * lines)
+    return heights
+
+
+def _write_columns(ws, styles: Styles, cols: Sequence[_Col], first_row: int = 1,
+                   heights: dict[int, int] | None = None) -> None:
     """Write the data cells row by row, in row order (the workbook is in constant_memory mode:
     a row is flushed to disk as soon as a later row is written, so nothing may go back up)."""
+    heights = heights or {}
     write_string, write_number, write_blank = _cell_writers(ws)
     plan = []
     for col in cols:
@@ -139,6 +165,8 @@ def _write_columns(ws, styles: Styles, cols: Sequence[_Col], first_row: int = 1)
     n = len(cols[0].values) if cols else 0
     for i in range(n):
         r = first_row + i
+        if r in heights:
+            ws.set_row(r, heights[r])
         for c, (how, values, fmt, fmt_s) in enumerate(plan):
             v = values[i]
             if v is None:
@@ -156,11 +184,12 @@ def _write_columns(ws, styles: Styles, cols: Sequence[_Col], first_row: int = 1)
 def _table_sheet(wb, styles: Styles, name: str, cols: Sequence[_Col], title: str) -> object:
     """A sheet that is one table: header, data, widths, freeze, filter, page setup."""
     ws = wb.add_worksheet(name)
+    widths = [_width(col) for col in cols]
+    for c, (col, width) in enumerate(zip(cols, widths)):
+        ws.set_column(c, c, width, styles.col_text if col.kind == "text" else None)
     write_header(ws, [c.header for c in cols], styles)
-    _write_columns(ws, styles, cols)
+    _write_columns(ws, styles, cols, heights=_row_heights(cols, widths, first_row=1))
     n = len(cols[0].values) if cols else 0
-    for c, col in enumerate(cols):
-        ws.set_column(c, c, _width(col), styles.col_text if col.kind == "text" else None)
     finish_table(ws, len(cols), n)
     setup_page(ws, f"{title} {name}")
     return ws

@@ -121,3 +121,13 @@ def test_a_filled_template_is_read_as_the_applications_workbook(tmp_path):
     firm = bundle.firms.set_index("code").loc["91230300MA1G7T0C4L"]
     assert firm["account"] == "0123456789012345678"
     assert bool(firm["processing_type"]) and firm["local_export_fen"] == 600_000_000
+
+
+def test_files_of_other_kinds_are_named_and_skipped(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in SAMPLES.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "说明.txt").write_text("海关数据另见附件", encoding="utf-8")
+    assert main(["--input", str(folder), "--output", str(tmp_path / "out"), "--no-letters"]) == 0
+    assert "说明.txt：不是 .xlsx/.xls/.csv 文件，未读取" in capsys.readouterr().out

@@ -412,3 +412,13 @@ def test_firm_totals_seen_by_calamine(book):
     assert df["序号"].iloc[-1] == "合计"
     assert round(df["兑现金额(元)"].iloc[-1] * 100) == _result().total_fen
     assert df["企业名称"].iloc[1] == NAMES[1]
+
+
+def test_rows_with_long_wrapped_text_get_taller(tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_payout_workbook(_result(), path)
+    sheet = openpyxl.load_workbook(path)["明细"]
+    texts = [(row[0].row, row[-1].value) for row in sheet.iter_rows(min_row=2)]
+    long_rows = [r for r, text in texts if text and len(str(text)) > 60]
+    assert long_rows, "the fixture should hold a long 计算说明"
+    assert all((sheet.row_dimensions[r].height or 0) >= 32 for r in long_rows)
