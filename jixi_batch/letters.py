@@ -108,16 +108,14 @@ def policy_title(policy: dict) -> str:
 
 # --- contexts ------------------------------------------------------------------------------------
 
-def _deductions(firm: dict, firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str]:
+def _deductions(firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str]:
     """The deductions applied to one firm, in plain words (empty when none)."""
     items = []
     for line in firm_lines:
         if line["offset_fen"] > 0:
             items.append(f"从高不重复抵扣：{line['rule_name']}测算金额 {format_yuan(line['computed_fen'])} 元，"
                          f"按照“从高不重复”原则，扣除你单位已享受的同类奖励 {format_yuan(line['offset_fen'])} 元。")
-    art5_cut = int(firm.get("art5_cut_fen", 0) or 0)
-    if art5_cut <= 0:
-        art5_cut = sum(line["art5_cut_fen"] for line in firm_lines)
+    art5_cut = sum(line["art5_cut_fen"] for line in firm_lines)
     if art5_cut > 0:
         article5 = policy.get("article5", {})
         art5_rules = set(article5.get("rules", []))
@@ -126,9 +124,7 @@ def _deductions(firm: dict, firm_lines: list[dict], policy: dict, fund_fen: int)
         cap_text = f"每户企业最高奖励 {format_yuan(yuan_to_fen(cap))} 元" if cap is not None else "每户企业最高奖励限额"
         items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，超过{cap_text}的规定，"
                      f"核减 {format_yuan(art5_cut)} 元。")
-    budget_cut = int(firm.get("budget_cut_fen", 0) or 0)
-    if budget_cut <= 0:
-        budget_cut = sum(line["budget_cut_fen"] for line in firm_lines)
+    budget_cut = sum(line["budget_cut_fen"] for line in firm_lines)
     if budget_cut > 0:
         fund_text = f"专项资金 {format_yuan(fund_fen)} 元" if fund_fen else "专项资金"
         items.append(f"预算核减：{fund_text}不足以全额兑现全部奖励，各项奖励按同一比例压减，"
@@ -173,7 +169,7 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
                 "amount": format_yuan(line["approved_fen"]),
                 "computed": format_yuan(line["computed_fen"]),
             } for line in firm_lines],
-            "deductions": _deductions(firm, firm_lines, policy, int(result.fund_fen or 0)),
+            "deductions": _deductions(firm_lines, policy, int(result.fund_fen or 0)),
             "total": format_yuan(payout),
             "total_capital": to_capital_yuan(payout),
             "bank": _text(firm.get("bank")) or MISSING,
