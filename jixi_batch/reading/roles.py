@@ -90,13 +90,6 @@ def partial_is_credible(layout: Layout, sheet_name: str) -> bool:
     return "统一社会信用代码" in layout.columns and have >= max(2, (len(required) + 1) // 2)
 
 
-def nonempty_rows(grid: np.ndarray) -> np.ndarray:
-    """Bool per row: any cell non-empty (whitespace-only text counts as empty)."""
-    if grid.size == 0:
-        return np.zeros(grid.shape[0], dtype=bool)
-    return cell_filled(grid).any(axis=1)
-
-
 def cell_filled(grid: np.ndarray) -> np.ndarray:
     """Bool per cell: not None/NaN and not empty or whitespace-only text.
 
