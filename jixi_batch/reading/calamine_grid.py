@@ -16,12 +16,13 @@ Row ``i`` of the grid is Excel row ``i + 1`` (``skip_empty_area=False``), as bef
 """
 from __future__ import annotations
 
-import gc
 from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
+
+from ..timing import paused_gc
 
 try:  # the routine pandas' parsers use; a pure-Python equivalent if a pandas release drops it
     from pandas._libs.parsers import STR_NA_VALUES as _NA_STRINGS
@@ -111,11 +112,6 @@ def read_sheet_grids(workbook, names: list[str]) -> dict[str, np.ndarray]:
     objects without a single reference cycle, and the collector would otherwise walk all
     of them again and again as they pile up.
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return {name: rows_to_grid(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
                 for name in names}
-    finally:
-        if paused:
-            gc.enable()
