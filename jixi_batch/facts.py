@@ -64,7 +64,6 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     sums = {
         "total_y": np.where(this_year, amount, zero),
         "total_y1": np.where(last_year, amount, zero),
-        "rows_y1": last_year.astype(np.int64),
         "cbec_y": np.where(this_year & cbec, amount, zero),
         "energy_import_y": np.where(this_year & imports & energy, amount, zero),
         "export_y": np.where(this_year & exports, amount, zero),
@@ -180,7 +179,7 @@ def build_facts(bundle, policy: Policy, lpr: LprTable) -> tuple[pd.DataFrame, pd
     facts = pd.DataFrame(index=pd.Index(codes, name="code"))
     facts = facts.join(customs).join(province).join(app).join(loans)
     facts["name"] = names.reindex(facts.index).fillna("").astype(str)
-    money_cols = (["total_y", "total_y1", "rows_y1", "cbec_y", "energy_import_y", "export_y", "coal_import_g",
+    money_cols = (["total_y", "total_y1", "cbec_y", "energy_import_y", "export_y", "coal_import_g",
                    "loan_interest_num", "loan_count", "loan_capped"]
                   + [c for c in facts.columns if c.startswith(("prov_sum_", "prov_rows_"))] + APP_NUMBERS)
     for column in money_cols:
