@@ -13,13 +13,13 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .facts import GRAMS_PER_TONNE
 from .lpr import interest_denominator
 from .money import apply_rate, format_percent, format_yuan, round_half_up_div
 from .policy import Policy
 from .review import concat_reviews, review_frame
 
 RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
-GRAMS_PER_TONNE = 1_000_000
 
 
 def _y(fen) -> str:
