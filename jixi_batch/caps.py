@@ -15,10 +15,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from .model import BUDGET_MODES
 from .money import format_yuan, spread_largest_remainder
 from .policy import Policy
-
-BUDGET_MODES = ("report", "prorate")
 
 
 def _group_ids(keys: pd.Series) -> tuple[np.ndarray, int]:

@@ -12,13 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .calculate import calculate
-from .caps import BUDGET_MODES, factor_text
-from .model import RunResult
-from .money import format_yuan, percent_of
-from .policy import Policy, PolicyError, default_policy_path, load_policy
-from .run_folder import StagedRunFolder
+from .model import BUDGET_MODES
+from .reading.prefetch import Prefetch
 from .timing import paused_gc, stage
+
+# Only light modules above: run_batch starts calamine parsing the input files in background
+# threads (reading/prefetch.py) first and imports numpy, pandas and the rest meanwhile.
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
@@ -88,7 +87,9 @@ def input_paths(args) -> list[Path]:
     return found + [p for p in named if p not in found]
 
 
-def choose_policy(args, year: int | None) -> Policy:
+def choose_policy(args, year: int | None):
+    from .policy import PolicyError, default_policy_path, load_policy
+
     path = args.policy or default_policy_path(year or DEFAULT_YEAR)
     try:
         return load_policy(path)
@@ -99,21 +100,28 @@ def choose_policy(args, year: int | None) -> Policy:
 
 
 def run_batch(args) -> int:
-    from .letters import LetterTemplateError, convert_to_pdf, find_soffice, write_letters
-    from .payout_workbook import payout_filename, write_payout_workbook
-    from .reading import InputError, read_inputs
-
     paths = input_paths(args)
-    policy = choose_policy(args, args.year)
-    try:
-        with stage("read"), paused_gc():
-            bundle = read_inputs(paths, policy.data, args.year)
-        if args.year is None and args.policy is None and bundle.year != policy.year:
-            policy = choose_policy(args, bundle.year)
+    with Prefetch(paths) as prefetch:
+        from .reading import InputError, read_inputs
+
+        policy = choose_policy(args, args.year)
+        try:
             with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy.data, bundle.year)
-    except InputError as exc:
-        raise RunError(str(exc)) from None
+                bundle = read_inputs(paths, policy.data, args.year, prefetch)
+            if args.year is None and args.policy is None and bundle.year != policy.year:
+                policy = choose_policy(args, bundle.year)
+                with stage("read"), paused_gc():
+                    bundle = read_inputs(paths, policy.data, bundle.year, prefetch)
+        except InputError as exc:
+            raise RunError(str(exc)) from None
+    from .calculate import calculate
+    from .caps import factor_text
+    from .letters import LetterTemplateError, convert_to_pdf, find_soffice, write_letters
+    from .model import RunResult
+    from .money import format_yuan, percent_of
+    from .payout_workbook import payout_filename, write_payout_workbook
+    from .run_folder import StagedRunFolder
+
     for line in bundle.console:
         print(line)
     with stage("compute"), paused_gc():

@@ -23,6 +23,9 @@ ROLE_LABELS = {
 }
 
 # Source columns carried by every tidy table, so any row can be traced back.
+# 专项资金 modes (OUTPUTS.md --budget-mode): pay as computed and report an excess, or prorate
+BUDGET_MODES = ("report", "prorate")
+
 SRC_COLS = ["src_file", "src_sheet", "src_row"]
 
 # --- tidy tables produced by reading ---------------------------------------

@@ -193,7 +193,7 @@ def assert_letters_inside(out: Path) -> None:
 
 def test_file_size_limit_names_the_limit(tmp_path):
     """A file over the size limit is refused before it is read (a sparse file: no real disk use)."""
-    from jixi_batch.reading import loader
+    from jixi_batch.reading import opening
     case = tmp_path / "in"
     case.mkdir()
     for p in (CASES / "00_clean").iterdir():
@@ -201,10 +201,10 @@ def test_file_size_limit_names_the_limit(tmp_path):
             (case / p.name).write_bytes(p.read_bytes())
     big = case / "海关数据全年.csv"
     with open(big, "wb") as fh:
-        fh.truncate(loader.MAX_FILE_BYTES + 1)
+        fh.truncate(opening.MAX_FILE_BYTES + 1)
     proc = run_subprocess(case, tmp_path / "out")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "海关数据全年.csv" in proc.stderr and f"{loader.MAX_FILE_BYTES >> 20} MB" in proc.stderr
+    assert "海关数据全年.csv" in proc.stderr and f"{opening.MAX_FILE_BYTES >> 20} MB" in proc.stderr
     assert not (tmp_path / "out").exists()
 
 

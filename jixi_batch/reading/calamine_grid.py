@@ -2,35 +2,38 @@
 
 ``pandas.read_excel(..., header=None, dtype=object, engine="calamine")`` converts every cell
 in a Python function and then runs the whole sheet through its Python CSV parser; on a
-300,000-row customs export that is half of the read time. This module builds the very same
-grid (the cells ``frame.to_numpy(dtype=object, na_value=None)`` would hold) from calamine's
-rows directly:
+300,000-row customs export that is half of the read time. This module builds the grid from
+calamine's rows directly. It holds the cells ``frame.to_numpy(dtype=object, na_value=None)``
+would hold, with one difference:
 
-* a float with an integral value becomes ``int`` (``202305.0`` -> ``202305``), other
-  floats stay; a ``date`` becomes a ``datetime`` at midnight; everything else as given;
-* per column, pandas' own ``sanitize_objects`` — empty cells become ``None`` (only ``""``:
-  pandas' NA words such as ``"N/A"`` stay text, see ``_NA_SET``), and equal values in a
-  column share one object exactly as pandas leaves them.
+* a float with an integral value stays a float (pandas makes ``202305.0`` the int
+  ``202305``). Every parser gets such a float as that int (:func:`.values.map_unique`
+  converts per distinct value; :func:`.values.scaled_integers` reads numbers as floats
+  anyway), so converting 300,000 cells a column here would be work for nothing;
+* a ``date`` becomes a ``datetime`` at midnight; everything else as given;
+* empty cells (calamine's ``""``) become ``None``; pandas' NA words such as ``"N/A"`` stay
+  text (a clerk who typed "N/A" in an amount cell must see it listed for review, not have
+  it read silently as "not declared": tests/bad_inputs case 48);
+* in a column holding booleans, pandas' own ``sanitize_objects`` makes equal values share
+  one object, so True after 1 (True == 1) reads as 1, exactly as pandas leaves them.
 
 Row ``i`` of the grid is Excel row ``i + 1`` (``skip_empty_area=False``), as before.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import date, datetime
+from typing import Callable
 
 import numpy as np
-import pandas as pd
 from pandas.api.types import infer_dtype
 
 from ..timing import paused_gc
+from .opening import done
 
 try:  # the routine pandas' parsers use; a pure-Python equivalent if a pandas release drops it
-    from pandas._libs.parsers import STR_NA_VALUES as _NA_STRINGS
     from pandas._libs.parsers import sanitize_objects as _sanitize
 except ImportError:  # pragma: no cover - depends on the installed pandas
-    _NA_STRINGS = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-                   "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
-
     def _sanitize(values: np.ndarray, na_values: set) -> int:
         memo: dict = {}
         for i, value in enumerate(values):
@@ -42,76 +45,103 @@ except ImportError:  # pragma: no cover - depends on the installed pandas
                 memo[value] = value
         return 0
 
-# Only an empty text is an empty cell. pandas' default NA words ("N/A", "NULL", "NA", "None",
-# "#N/A"...) are NOT: a clerk who typed "N/A" in an amount cell must see it listed for review,
-# not have it read silently as "not declared" (tests/bad_inputs case 48).
-_NA_SET = {""}
+_NoneType = type(None)
 
 
-def rows_to_grid(rows: list[list]) -> np.ndarray:
-    """calamine ``to_python(skip_empty_area=False)`` rows -> the grid pandas would give (object, None for empty)."""
+def join_parts(parts: list[Future]) -> list[list]:
+    """The rows of a sheet from its parsed parts (futures of ``CalamineSheet``, in row order),
+    as ``to_python(skip_empty_area=False)`` of the whole sheet gives them: each part's cells
+    placed by its first cell's address, empty rows and columns before it filled with "".
+
+    Raises :class:`PartsOverlap` when a part starts at or above the end of the previous
+    one: its rows were out of order or unnumbered, and only a whole parse places them.
+    """
+    rows: list[list] = []
+    for part in parts:
+        sheet = part.result()
+        start = sheet.start
+        if start is None:                       # no cell with a value
+            continue
+        first_row, first_col = start
+        if first_row < len(rows):
+            raise PartsOverlap(first_row, len(rows))
+        chunk = sheet.to_python(skip_empty_area=True)
+        rows.extend([] for _ in range(first_row - len(rows)))
+        if first_col:
+            chunk = [[""] * first_col + row for row in chunk]
+        rows.extend(chunk)
+    return rows
+
+
+class PartsOverlap(Exception):
+    """Two parts of a sheet cover the same rows."""
+
+
+def rows_to_grid(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    """calamine rows (as :func:`join_parts` gives them) -> (grid, filled).
+
+    ``grid`` is an object array with ``None`` for empty cells (see the module docstring);
+    ``filled`` is True where a cell holds something (whitespace-only text included).
+    Short rows are padded with "" (the lists are extended in place).
+    """
     if not rows:
-        return np.empty((0, 0), dtype=object)
-    width = max(len(row) for row in rows)
+        return np.empty((0, 0), dtype=object), np.zeros((0, 0), dtype=bool)
+    lengths = set(map(len, rows))
+    width = max(lengths)
+    if len(lengths) > 1:
+        for row in rows:
+            if len(row) < width:
+                row.extend([""] * (width - len(row)))
     grid = np.empty((len(rows), width), dtype=object)
-    if all(len(row) == width for row in rows):
-        grid[:] = rows
-    else:  # pragma: no cover - calamine gives rectangles; pandas pads short rows the same way
-        for i, row in enumerate(rows):
-            grid[i, :len(row)] = row
+    grid[:] = rows
+    filled = np.empty(grid.shape, dtype=bool)
     for c in range(width):
-        _fix_column(grid, c)
-    return grid
+        filled[:, c] = ~_fix_column(grid, c)
+    return grid, filled
 
 
-def _fix_column(grid: np.ndarray, c: int) -> None:
-    """Column ``c`` of ``grid`` as pandas leaves it (see the module docstring), in place."""
+def _fix_column(grid: np.ndarray, c: int) -> np.ndarray:
+    """Column ``c`` of ``grid`` as described in the module docstring, in place; its empty cells."""
     column = grid[:, c]
     if infer_dtype(column, skipna=False) == "string":       # text (and empty) cells only
-        if _NA_SET == {""}:
-            empty = column == ""
-        else:
-            empty = np.array([v in _NA_SET for v in column.tolist()], dtype=bool)
-        if empty.any():
-            grid[empty, c] = None
-        return
-    values = column.tolist()
-    kinds = set(map(type, values))
-    column = column.copy()
-    if float in kinds:
-        # a float with an integral value -> int (pandas: ``int(v) if v.is_integer()``), vectorised
-        where = np.flatnonzero(np.array([v.__class__ is float for v in values], dtype=bool))
-        numbers = column[where].astype(np.float64)
-        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers)
-        fits = whole & (np.abs(numbers) < 2.0 ** 63)
-        column[where[fits]] = numbers[fits].astype(np.int64).astype(object)
-        for i in where[whole & ~fits]:                      # beyond int64: Python's int()
-            column[i] = int(values[i])
-    if date in kinds:
-        for i, v in enumerate(values):
-            if v.__class__ is date:
-                column[i] = datetime(v.year, v.month, v.day)
-    if _NA_SET == {""}:
         empty = column == ""
     else:
-        empty = np.array([v.__class__ is str and v in _NA_SET for v in values], dtype=bool)
-    empty |= pd.isna(column)
-    if bool in kinds:
-        # pandas' parser keeps one object per equal value in a column, so True after 1
-        # (True == 1) reads as 1; only a column holding booleans can notice.
-        _sanitize(column, _NA_SET)
+        values = column.tolist()
+        kinds = set(map(type, values))
+        if date in kinds or bool in kinds:
+            column = column.copy()
+        if date in kinds:
+            for i, v in enumerate(values):
+                if v.__class__ is date:
+                    column[i] = datetime(v.year, v.month, v.day)
+        empty = column == ""
+        if float in kinds:
+            empty |= column != column                           # NaN
+        if _NoneType in kinds:
+            empty |= np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+        if bool in kinds:
+            _sanitize(column, {""})
+        if date in kinds or bool in kinds:
+            grid[:, c] = column
     if empty.any():
-        column[empty] = None
-    grid[:, c] = column
+        grid[empty, c] = None
+    return empty
 
 
-def read_sheet_grids(workbook, names: list[str]) -> dict[str, np.ndarray]:
-    """The grids of the named sheets of an open ``python_calamine.CalamineWorkbook``.
+def sheet_grid(parts: list[Future], parse_whole: Callable[[], object]) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) of a sheet from its parsed parts (see :func:`join_parts`); when they
+    cannot be joined, or a part failed to parse, from ``parse_whole()`` (whose errors are
+    the file's own and propagate).
 
     The cyclic garbage collector is paused meanwhile: a big sheet is millions of new cell
     objects without a single reference cycle, and the collector would otherwise walk all
     of them again and again as they pile up.
     """
     with paused_gc():
-        return {name: rows_to_grid(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in names}
+        try:
+            rows = join_parts(parts)
+        except Exception:  # an overlap, or a chunk calamine could not parse
+            if len(parts) == 1:
+                raise
+            rows = join_parts([done(parse_whole())])
+        return rows_to_grid(rows)

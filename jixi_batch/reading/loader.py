@@ -8,7 +8,6 @@ list codes whose check character fails.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +21,12 @@ from ..review import empty as _empty_review, review_frame
 from . import codes as codes_mod
 from .errors import InputError
 from .roles import detect_layout, partial_is_credible
-from .sheets import read_raw
+from .prefetch import Prefetch
+from .sheets import RawFile, read_raw
 from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetResult,
                    tidy_sheet, typed_frame)
 
 APP_ROLES = (ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER)
-MAX_FILE_BYTES = 512 << 20          # a bigger file is refused before it is read into memory
 CAT_ODD_NAME = "企业名称含特殊字符"
 # characters no firm name needs: path separators and the others Windows forbids in file
 # names, control/format characters; or a leading = + - @ (a formula in Excel)
@@ -59,47 +58,55 @@ class _FileRead:
     sha256: str
     results: list[SheetResult]
     notes: list[str]                        # console lines about skipped/ignored sheets
+    warnings: list[str]
 
 
-def read_inputs(paths: list[Path], policy: dict, year: int | None = None) -> InputBundle:
-    """Read the clerk's input files (InputError with a Chinese message when the run cannot proceed)."""
+def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
+                prefetch: Prefetch | None = None) -> InputBundle:
+    """Read the clerk's input files (InputError with a Chinese message when the run cannot proceed).
+
+    ``prefetch`` is the :class:`.prefetch.Prefetch` the caller started early; without one the
+    files are opened here (still in background threads). Files are taken smallest first, so
+    the small ones are done while the biggest is still being parsed; everything after
+    (console lines, warnings, checks, tables) follows the order of ``paths``.
+    """
     ctx = ReadContext.from_policy(policy or {})
-    warnings: list[str] = []
-    console: list[str] = []
-    reads: list[_FileRead] = []
-    seen_sha: dict[str, Path] = {}
-    for raw_path in paths:
-        path = Path(raw_path)
-        if path.name.startswith("~$"):
-            console.append(f"{path.name}：Excel临时文件，已跳过")
-            continue
-        read = _read_file(path, ctx, warnings)
-        if read.sha256 in seen_sha:
-            raise InputError(f"文件“{seen_sha[read.sha256].name}”和“{path.name}”内容完全相同，"
-                             "请删除其中一个后重新运行。")
-        seen_sha[read.sha256] = path
-        reads.append(read)
-    _check_roles(reads, warnings)
+    paths = [Path(p) for p in paths]
+    console = [f"{p.name}：Excel临时文件，已跳过" for p in paths if p.name.startswith("~$")]
+    paths = [p for p in paths if not p.name.startswith("~$")]
+    own = prefetch is None
+    prefetch = Prefetch(paths) if own else prefetch
     try:
-        return _assemble(reads, policy or {}, year, warnings, console)
+        reads: dict[int, _FileRead] = {}
+        seen_sha: dict[str, Path] = {}
+        for i in sorted(range(len(paths)), key=lambda i: (prefetch.size(paths[i]), i)):
+            read = _read_file(paths[i], prefetch, ctx)
+            if read.sha256 in seen_sha:
+                first, second = sorted((seen_sha[read.sha256], paths[i]), key=paths.index)
+                raise InputError(f"文件“{first.name}”和“{second.name}”内容完全相同，"
+                                 "请删除其中一个后重新运行。")
+            seen_sha[read.sha256] = paths[i]
+            reads[i] = read
+    finally:
+        if own:
+            prefetch.close()
+    ordered = [reads[i] for i in sorted(reads)]
+    warnings = [w for read in ordered for w in read.warnings]
+    _check_roles(ordered, warnings)
+    try:
+        return _assemble(ordered, policy or {}, year, warnings, console)
     except InputError:
         raise
     except Exception as exc:  # a defect must not surface as a raw traceback to the clerk
         raise InputError(f"汇总输入数据时出错：{type(exc).__name__}: {exc}") from exc
 
 
-def _read_file(path: Path, ctx: ReadContext, warnings: list[str]) -> _FileRead:
+def _read_file(path: Path, prefetch: Prefetch, ctx: ReadContext) -> _FileRead:
+    opened = prefetch.opened(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"文件“{path.name}”太大（{size / (1 << 20):,.0f} MB），超过程序的处理上限 "
-                             f"{MAX_FILE_BYTES >> 20} MB。请按年度/月份拆分成多个文件后再运行。")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法打开文件“{path.name}”：{exc.strerror or exc}") from exc
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        return _parse_file(path, data, sha, ctx, warnings)
+        raw = read_raw(opened)
+        del opened                          # the parsed workbook: its memory can go now
+        return _parse_file(raw, ctx)
     except InputError:
         raise
     except Exception as exc:  # anything a malformed file can provoke
@@ -107,9 +114,9 @@ def _read_file(path: Path, ctx: ReadContext, warnings: list[str]) -> _FileRead:
                          "请用Excel打开检查后另存为.xlsx再试。") from exc
 
 
-def _parse_file(path: Path, data: bytes, sha: str, ctx: ReadContext, warnings: list[str]) -> _FileRead:
-    raw = read_raw(path, data, sha)
-    name = path.name
+def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
+    path, name = raw.path, raw.path.name
+    warnings: list[str] = []
     notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in raw.skipped_hidden]
     results: list[SheetResult] = []
     partials = []
@@ -130,7 +137,7 @@ def _parse_file(path: Path, data: bytes, sha: str, ctx: ReadContext, warnings: l
             else:
                 notes.append(f"{name}：工作表“{sheet.name}”未识别出数据类型，已忽略")
             continue
-        results.append(tidy_sheet(grid, layout, name, sheet.name, ctx))
+        results.append(tidy_sheet(grid, layout, name, sheet.name, ctx, sheet.filled))
     for sheet_name, layout in partials:
         message = (f"文件“{name}”工作表“{sheet_name}”（看起来是{ROLE_LABELS[layout.spec.role]}）"
                    f"缺少必需的列：{'、'.join(layout.missing)}")
@@ -147,7 +154,7 @@ def _parse_file(path: Path, data: bytes, sha: str, ctx: ReadContext, warnings: l
             "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
     for result in results:
         warnings.extend(result.warnings)
-    return _FileRead(path, sha, results, notes)
+    return _FileRead(path, raw.sha256, results, notes, warnings)
 
 
 def _has_content(grid: np.ndarray) -> bool:
@@ -319,23 +326,20 @@ def _move_to_review(accounts: dict, rows: pd.DataFrame) -> None:
 
 def _bad_checks(tables: dict[str, pd.DataFrame], results: list[SheetResult]) -> tuple[set[str], pd.DataFrame]:
     """Codes used in the tables whose check character fails: one review row per code per file."""
-    frames = []
-    for role, table in tables.items():
-        if not len(table):
-            continue
-        cols = ["code", "src_file", "src_sheet", "src_row"] + (["name"] if "name" in table else [])
-        frames.append(table[cols].drop_duplicates(["code", "src_file"]))
-    if not frames:
+    used = [table for table in tables.values() if len(table)]
+    uniques = set().union(*(pd.unique(table["code"]) for table in used))
+    bad = {c for c in uniques if codes_mod.code_status(c) == codes_mod.BAD_CHECK}
+    if not bad:
         return set(), _empty_review()
+    frames = []
+    for table in used:
+        cols = ["code", "src_file", "src_sheet", "src_row"] + (["name"] if "name" in table else [])
+        frames.append(table.loc[table["code"].isin(bad), cols].drop_duplicates(["code", "src_file"]))
     firsts = pd.concat(frames, ignore_index=True)
     if "name" not in firsts:
         firsts["name"] = ""
     firsts["name"] = firsts["name"].fillna("")
-    uniques = firsts["code"].unique()
-    bad = {c for c in uniques if codes_mod.code_status(c) == codes_mod.BAD_CHECK}
-    if not bad:
-        return set(), _empty_review()
-    rows = firsts.loc[firsts["code"].isin(bad)].sort_values(["src_file", "src_sheet", "src_row"])
+    rows = firsts.sort_values(["src_file", "src_sheet", "src_row"])
     rows = rows.drop_duplicates(["code", "src_file"]).reset_index(drop=True)
     headers = {}
     for r in results:
@@ -351,14 +355,12 @@ def _bad_checks(tables: dict[str, pd.DataFrame], results: list[SheetResult]) -> 
 def _odd_names(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Firm names holding path or control characters or starting like a formula: one review row
     per name and file. The firm is computed as usual; its letter's file name is made safe."""
-    frames = [t[["code", "name", "src_file", "src_sheet", "src_row"]] for t in tables.values()
-              if len(t) and "name" in t]
-    if not frames:
+    named = [t for t in tables.values() if len(t) and "name" in t]
+    odd_names = {n for t in named for n in pd.unique(t["name"]) if _ODD_NAME_RE.search(str(n))}
+    if not odd_names:
         return _empty_review()
-    names = pd.concat(frames, ignore_index=True).drop_duplicates(["code", "name", "src_file"])
-    odd = names.loc[names["name"].astype(str).str.contains(_ODD_NAME_RE)].reset_index(drop=True)
-    if odd.empty:
-        return _empty_review()
+    frames = [t.loc[t["name"].isin(odd_names), ["code", "name", "src_file", "src_sheet", "src_row"]] for t in named]
+    odd = pd.concat(frames, ignore_index=True).drop_duplicates(["code", "name", "src_file"]).reset_index(drop=True)
     return _review_rows(odd, CAT_ODD_NAME, "企业名称", odd["name"],
                         "企业名称含有路径符号、控制字符或以 = + - @ 开头，请核对名称是否正确"
                         "（该企业照常计算；兑现表中按文本写入，通知书文件名已去掉这些字符）")

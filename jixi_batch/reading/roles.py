@@ -90,16 +90,20 @@ def partial_is_credible(layout: Layout, sheet_name: str) -> bool:
     return "统一社会信用代码" in layout.columns and have >= max(2, (len(required) + 1) // 2)
 
 
-def cell_filled(grid: np.ndarray) -> np.ndarray:
+def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None) -> np.ndarray:
     """Bool per cell: not None/NaN and not empty or whitespace-only text.
 
-    Vectorised: empty text is found for the whole grid at once; whitespace-only text
-    (a typed space) is looked for only in sparse rows, where it could decide whether
+    ``filled`` is the reader's own mask of non-empty cells, if it has one (a copy is
+    returned). Vectorised: empty text is found for the whole grid at once; whitespace-only
+    text (a typed space) is looked for only in sparse rows, where it could decide whether
     the row counts at all — a row that fills most columns is data either way.
     """
     if grid.size == 0:
         return np.zeros(grid.shape, dtype=bool)
-    filled = np.asarray(pd.notna(grid)) & (grid != "")
+    if filled is None:
+        filled = np.asarray(pd.notna(grid)) & (grid != "")
+    else:
+        filled = filled.copy()
     counts = filled.sum(axis=1)
     sparse = np.flatnonzero((counts > 0) & (counts <= max(3, grid.shape[1] // 2)))
     for i in sparse:

@@ -134,12 +134,16 @@ def _message(header: str, errors: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: ReadContext) -> SheetResult:
-    """Parse the data rows of one sheet (below ``layout.header_row``) for its role."""
+def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: ReadContext,
+               filled: np.ndarray | None = None) -> SheetResult:
+    """Parse the data rows of one sheet (below ``layout.header_row``) for its role.
+
+    ``filled`` is the reader's mask of non-empty cells of ``grid``, if it has one."""
     role = layout.spec.role
     start = layout.header_row + 1
     region = grid[start:]
-    filled = cell_filled(region) if region.size else np.zeros((len(region), grid.shape[1]), dtype=bool)
+    filled = cell_filled(region, None if filled is None else filled[start:]) if region.size \
+        else np.zeros((len(region), grid.shape[1]), dtype=bool)
     nonempty = filled.any(axis=1) if region.size else np.zeros(len(region), dtype=bool)
     totals = total_rows(region, filled) & nonempty if region.size else np.zeros(len(region), dtype=bool)
     rows_read = int(nonempty.sum())

@@ -159,6 +159,9 @@ def _bool_safe_keys(col: np.ndarray) -> np.ndarray:
 
 
 def _unkey(key):
+    """The cell value a factorize key stands for, an integral float as the int pandas would give."""
+    if key.__class__ is float:
+        return int(key) if key.is_integer() else key
     if isinstance(key, str):
         if key == _TRUE_KEY:
             return True
@@ -168,7 +171,11 @@ def _unkey(key):
 
 
 def map_unique(col, parse) -> tuple[np.ndarray, np.ndarray]:
-    """Apply ``parse`` once per distinct value; (values, errors) as object arrays."""
+    """Apply ``parse`` once per distinct value; (values, errors) as object arrays.
+
+    A float with an integral value (``202305.0``) reaches ``parse`` as an int, as it would
+    from pandas' reader (see :mod:`.calamine_grid`).
+    """
     col = np.asarray(col, dtype=object)
     if len(col) == 0:
         return np.empty(0, dtype=object), np.empty(0, dtype=object)

@@ -1,0 +1,148 @@
+"""A sheet cut into row chunks and parsed chunk by chunk gives the very grid of a whole parse."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+import python_calamine
+import xlsxwriter
+
+from jixi_batch.reading import sheet_chunks
+from jixi_batch.reading.calamine_grid import PartsOverlap, join_parts, sheet_grid
+from jixi_batch.reading.opening import check_zip, done, open_file
+from jixi_batch.reading.prefetch import Prefetch
+from jixi_batch.reading.sheets import read_raw
+from jixi_batch.reading.xlsx_guard import scan_workbook, sheet_members
+
+REPO = Path(__file__).resolve().parents[1]
+BOOKS = sorted((REPO / "input_samples").glob("*.xlsx")) + sorted(
+    (REPO / "tests" / "bad_inputs" / "cases").glob("[0-9]*_*/*.xlsx"))
+
+
+def _whole(data: bytes, name: str):
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name)
+
+
+def _chunked_parts(data: bytes, member: str, name: str, chunk_bytes: int):
+    """Futures of the parsed chunks (None when the sheet cannot be cut)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        worksheets = {m for _, m in sheet_members(zf)}
+        with zf.open(member) as stream:
+            chunks = sheet_chunks.chunk_xml(stream, chunk_bytes)
+            if chunks is None:
+                return None
+            books = sheet_chunks.ChunkWorkbooks(zf, member, worksheets)
+            pool = ThreadPoolExecutor(2)
+            return [pool.submit(_whole, books.build(pieces), name) for pieces in chunks]
+
+
+def _same_grid(a, b) -> bool:
+    (grid_a, filled_a), (grid_b, filled_b) = a, b
+    return (grid_a.shape == grid_b.shape and (filled_a == filled_b).all()
+            and all(type(x) is type(y) and (x == y or x is None) for x, y in zip(grid_a.ravel(), grid_b.ravel())))
+
+
+def _books():
+    out, seen = [], set()
+    for path in BOOKS:
+        data = path.read_bytes()
+        if data in seen:              # many bad-input cases share their untouched files
+            continue
+        seen.add(data)
+        try:
+            check_zip(path)
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                members = sheet_members(zf)
+                scan_workbook(zf, path.name)      # what the guard refuses is never parsed
+            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception:
+            continue                  # not a readable workbook (a bad-input case)
+        out += [pytest.param(data, name, member, id=f"{path.parent.name}/{path.name}/{name}")
+                for name, member in members]
+    return out
+
+
+@pytest.mark.parametrize("data,name,member", _books())
+@pytest.mark.parametrize("chunk_bytes", [1, 5000])
+def test_chunks_join_to_the_whole_sheet(data, name, member, chunk_bytes):
+    try:
+        whole = sheet_grid([done(_whole(data, name))], None)
+    except Exception:
+        pytest.skip("calamine cannot parse this sheet whole")
+    parts = _chunked_parts(data, member, name, chunk_bytes)
+    if parts is None:
+        pytest.skip("no plain <sheetData>: parsed whole")
+    assert _same_grid(sheet_grid(parts, lambda: _whole(data, name)), whole)
+
+
+def _book_with_sheet_xml(rows_xml: bytes) -> bytes:
+    """An xlsxwriter workbook whose sheet1.xml <sheetData> is replaced by ``rows_xml``."""
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet("S")
+    ws.write(0, 0, "x")
+    wb.close()
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    target_buf = io.BytesIO()
+    with zipfile.ZipFile(target_buf, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows_xml + b"</sheetData>", data,
+                              flags=re.S)
+            target.writestr(info.filename, data)
+    return target_buf.getvalue()
+
+
+def _row(r: int | None, cells: list[tuple[str | None, float]]) -> bytes:
+    attr = b"" if r is None else b' r="%d"' % r
+    body = b"".join((b'<c r="%s"><v>%s</v></c>' % (ref.encode(), repr(v).encode())) if ref
+                    else b"<c><v>%s</v></c>" % repr(v).encode() for ref, v in cells)
+    return b"<row%s>%s</row>" % (attr, body)
+
+
+@pytest.mark.parametrize("rows_xml", [
+    # rows out of order across chunks
+    b"".join(_row(r, [(f"B{r}", float(r))]) for r in [1, 2, 9, 10, 3, 4, 5, 6]),
+    # rows and cells without addresses
+    b"".join(_row(None, [(None, float(i)), (None, 0.5)]) for i in range(12)),
+])
+def test_chunks_that_overlap_fall_back_to_a_whole_parse(rows_xml):
+    data = _book_with_sheet_xml(rows_xml)
+    parts = _chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1)
+    assert len(parts) > 2
+    with pytest.raises(PartsOverlap):
+        join_parts(parts)
+    whole = sheet_grid([done(_whole(data, "S"))], None)
+    assert _same_grid(sheet_grid(parts, lambda: _whole(data, "S")), whole)
+
+
+def test_leading_empty_rows_and_columns_are_kept():
+    rows_xml = _row(4, [("C4", 1.0)]) + _row(7, [("B7", 2.0), ("E7", 3.0)]) + _row(20, [("D20", 4.0)])
+    data = _book_with_sheet_xml(rows_xml)
+    grid, filled = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1), None)
+    assert grid.shape == (20, 5)
+    assert [(r, c, grid[r, c]) for r, c in zip(*np.nonzero(filled))] == [(3, 2, 1.0), (6, 1, 2.0), (6, 4, 3.0),
+                                                                        (19, 3, 4.0)]
+
+
+def test_a_big_sheet_is_cut_and_read_as_a_whole_parse(tmp_path, monkeypatch):
+    path = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("海关")
+    ws.write_row(0, 0, ["年月", "统一社会信用代码", "金额"])
+    for i in range(1, 3000):
+        ws.write_row(i, 0, [202301 + i % 12, f"91230300MA{i:08d}", i * 1.25])
+    wb.close()
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 8192)
+    with Prefetch([path], workers=2) as prefetch:
+        opened = prefetch.opened(path)
+        assert len(opened.sheets[0][1]) > 10
+        chunked = read_raw(opened).sheets[0]
+    whole = read_raw(open_file(path)).sheets[0]
+    assert _same_grid((chunked.grid, chunked.filled), (whole.grid, whole.filled))
