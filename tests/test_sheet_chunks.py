@@ -146,3 +146,19 @@ def test_a_big_sheet_is_cut_and_read_as_a_whole_parse(tmp_path, monkeypatch):
         chunked = read_raw(opened).sheets[0]
     whole = read_raw(open_file(path)).sheets[0]
     assert _same_grid((chunked.grid, chunked.filled), (whole.grid, whole.filled))
+
+
+def test_booleans_share_objects_down_the_column_across_chunks(tmp_path):
+    path = tmp_path / "flags.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    ws.write_number(0, 0, 1)
+    for i in range(1, 6):
+        ws.write_boolean(i, 0, i % 2 == 1)
+        ws.write_number(i, 1, i)
+    wb.close()
+    data = path.read_bytes()
+    whole = sheet_grid([done(_whole(data, "S"))], None)
+    chunked = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1), None)
+    assert _same_grid(chunked, whole)
+    assert [type(v) for v in whole[0][:, 0]] == [float, bool, bool, bool, bool, bool]

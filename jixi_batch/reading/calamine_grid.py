@@ -4,7 +4,7 @@
 in a Python function and then runs the whole sheet through its Python CSV parser; on a
 300,000-row customs export that is half of the read time. This module builds the grid from
 calamine's rows directly. It holds the cells ``frame.to_numpy(dtype=object, na_value=None)``
-would hold, with one difference:
+would hold, except as follows:
 
 * a float with an integral value stays a float (pandas makes ``202305.0`` the int
   ``202305``). Every parser gets such a float as that int (:func:`.values.map_unique`
@@ -13,9 +13,7 @@ would hold, with one difference:
 * a ``date`` becomes a ``datetime`` at midnight; everything else as given;
 * empty cells (calamine's ``""``) become ``None``; pandas' NA words such as ``"N/A"`` stay
   text (a clerk who typed "N/A" in an amount cell must see it listed for review, not have
-  it read silently as "not declared": tests/bad_inputs case 48);
-* in a column holding booleans, pandas' own ``sanitize_objects`` makes equal values share
-  one object, so True after 1 (True == 1) reads as 1, exactly as pandas leaves them.
+  it read silently as "not declared": tests/bad_inputs case 48).
 
 Row ``i`` of the grid is Excel row ``i + 1`` (``skip_empty_area=False``), as before.
 """
@@ -31,46 +29,41 @@ from pandas.api.types import infer_dtype
 from ..timing import paused_gc
 from .opening import done
 
-try:  # the routine pandas' parsers use; a pure-Python equivalent if a pandas release drops it
-    from pandas._libs.parsers import sanitize_objects as _sanitize
-except ImportError:  # pragma: no cover - depends on the installed pandas
-    def _sanitize(values: np.ndarray, na_values: set) -> int:
-        memo: dict = {}
-        for i, value in enumerate(values):
-            if value in na_values:
-                values[i] = np.nan
-            elif value in memo:
-                values[i] = memo[value]
-            else:
-                memo[value] = value
-        return 0
-
 _NoneType = type(None)
 
 
-def join_parts(parts: list[Future]) -> list[list]:
-    """The rows of a sheet from its parsed parts (futures of ``CalamineSheet``, in row order),
-    as ``to_python(skip_empty_area=False)`` of the whole sheet gives them: each part's cells
-    placed by its first cell's address, empty rows and columns before it filled with "".
+def join_parts(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) of a sheet from its parsed parts (futures of ``CalamineSheet``, in row
+    order), as ``to_python(skip_empty_area=False)`` of the whole sheet would give it: each
+    part's cells placed by its first cell's address. Each part becomes a block of the grid
+    as soon as it is parsed, while later parts are still being parsed.
 
     Raises :class:`PartsOverlap` when a part starts at or above the end of the previous
     one: its rows were out of order or unnumbered, and only a whole parse places them.
     """
-    rows: list[list] = []
+    blocks = []
+    end = 0
     for part in parts:
         sheet = part.result()
         start = sheet.start
         if start is None:                       # no cell with a value
             continue
         first_row, first_col = start
-        if first_row < len(rows):
-            raise PartsOverlap(first_row, len(rows))
-        chunk = sheet.to_python(skip_empty_area=True)
-        rows.extend([] for _ in range(first_row - len(rows)))
-        if first_col:
-            chunk = [[""] * first_col + row for row in chunk]
-        rows.extend(chunk)
-    return rows
+        if first_row < end:
+            raise PartsOverlap(first_row, end)
+        grid, filled = rows_to_grid(sheet.to_python(skip_empty_area=True))
+        blocks.append((first_row, first_col, grid, filled))
+        end = first_row + len(grid)
+    if len(blocks) == 1 and blocks[0][:2] == (0, 0):
+        return blocks[0][2], blocks[0][3]
+    height = max((r + g.shape[0] for r, _, g, _ in blocks), default=0)
+    width = max((c + g.shape[1] for _, c, g, _ in blocks), default=0)
+    grid = np.full((height, width), None, dtype=object)
+    filled = np.zeros((height, width), dtype=bool)
+    for r, c, block, block_filled in blocks:
+        grid[r:r + block.shape[0], c:c + block.shape[1]] = block
+        filled[r:r + block.shape[0], c:c + block.shape[1]] = block_filled
+    return grid, filled
 
 
 class PartsOverlap(Exception):
@@ -78,7 +71,7 @@ class PartsOverlap(Exception):
 
 
 def rows_to_grid(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
-    """calamine rows (as :func:`join_parts` gives them) -> (grid, filled).
+    """calamine rows -> (grid, filled).
 
     ``grid`` is an object array with ``None`` for empty cells (see the module docstring);
     ``filled`` is True where a cell holds something (whitespace-only text included).
@@ -108,21 +101,15 @@ def _fix_column(grid: np.ndarray, c: int) -> np.ndarray:
     else:
         values = column.tolist()
         kinds = set(map(type, values))
-        if date in kinds or bool in kinds:
-            column = column.copy()
         if date in kinds:
             for i, v in enumerate(values):
                 if v.__class__ is date:
-                    column[i] = datetime(v.year, v.month, v.day)
+                    column[i] = datetime(v.year, v.month, v.day)     # column is a view of grid
         empty = column == ""
         if float in kinds:
             empty |= column != column                           # NaN
         if _NoneType in kinds:
             empty |= np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-        if bool in kinds:
-            _sanitize(column, {""})
-        if date in kinds or bool in kinds:
-            grid[:, c] = column
     if empty.any():
         grid[empty, c] = None
     return empty
@@ -139,9 +126,8 @@ def sheet_grid(parts: list[Future], parse_whole: Callable[[], object]) -> tuple[
     """
     with paused_gc():
         try:
-            rows = join_parts(parts)
+            return join_parts(parts)
         except Exception:  # an overlap, or a chunk calamine could not parse
             if len(parts) == 1:
                 raise
-            rows = join_parts([done(parse_whole())])
-        return rows_to_grid(rows)
+            return join_parts([done(parse_whole())])

@@ -119,19 +119,17 @@ def total_rows(grid: np.ndarray, filled: np.ndarray) -> np.ndarray:
     out = np.zeros(grid.shape[0], dtype=bool)
     if grid.size == 0:
         return out
-    leading = filled & (np.cumsum(filled, axis=1) <= TOTAL_SCAN_CELLS)
+    seen = np.zeros(grid.shape[0], dtype=np.int32)      # non-empty cells so far, left to right
+    search = _TOTAL_RE.search
     for j in range(grid.shape[1]):
-        rows = np.flatnonzero(leading[:, j])
+        rows = np.flatnonzero(filled[:, j] & (seen < TOTAL_SCAN_CELLS))
+        seen += filled[:, j]
         if not len(rows):
             continue
-        values = grid[rows, j]
-        if pd.api.types.infer_dtype(values, skipna=True) in ("integer", "floating", "mixed-integer-float",
-                                                              "datetime", "date", "boolean"):
-            continue
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        search = _TOTAL_RE.search
-        flags = np.array([type(u) is str and search(u) is not None for u in uniques] + [False], dtype=bool)
-        out[rows[flags[np.where(codes < 0, len(uniques), codes)]]] = True
+        values = grid[rows, j].tolist()
+        hits = {v for v in set(values) if v.__class__ is str and search(v) is not None}
+        if hits:
+            out[rows[np.fromiter((v in hits for v in values), dtype=bool, count=len(values))]] = True
     return out
 
 

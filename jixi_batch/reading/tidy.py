@@ -92,14 +92,15 @@ class _Problems:
         self.parts: list[tuple] = []
         self.bad = np.zeros(n, dtype=bool)
 
-    def add(self, mask: np.ndarray, header: str, values: np.ndarray, category, message):
+    def add(self, mask: np.ndarray, header: str, cells: np.ndarray, category, message):
+        """The rows in ``mask``: their ``cells`` (raw values of the column) shown as text."""
         if not mask.any():
             return
         self.bad |= mask
         idx = np.flatnonzero(mask)
         cat = category[idx] if isinstance(category, np.ndarray) else np.full(len(idx), category, dtype=object)
         msg = message[idx] if isinstance(message, np.ndarray) else np.full(len(idx), message, dtype=object)
-        self.parts.append((idx, header, values[idx], cat, msg))
+        self.parts.append((idx, header, _texts(cells[idx]), cat, msg))
 
     def frame(self, file: str, sheet: str, rownum: np.ndarray, code: np.ndarray, name: np.ndarray,
               col_order: dict[str, int]) -> pd.DataFrame:
@@ -163,15 +164,14 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
     col_order = {m.header_text: m.index for m in layout.columns.values()}
     warnings = [f"文件“{file}”工作表“{sheet}”有重复的列“{h}”，只使用第一列" for h in layout.duplicates]
 
-    raw_text = _texts(code_raw)
-    problems.add(status == codes_mod.MISSING, code_match.header_text, raw_text, CAT_CODE_MISSING,
+    problems.add(status == codes_mod.MISSING, code_match.header_text, code_raw, CAT_CODE_MISSING,
                  f"{code_match.header_text}：缺少统一社会信用代码{NOT_USED}")
     invalid = status == codes_mod.INVALID
     if invalid.any():
         reasons, _ = V.map_unique(code_text[invalid], lambda c: (codes_mod.invalid_reason(c), None))
         messages = np.empty(n, dtype=object)
         messages[invalid] = [f"{code_match.header_text}{r}{NOT_USED}" for r in reasons]
-        problems.add(invalid, code_match.header_text, raw_text, CAT_CODE_INVALID, messages)
+        problems.add(invalid, code_match.header_text, code_raw, CAT_CODE_INVALID, messages)
 
     name_match = layout.columns.get("企业名称")
     names = _texts(rows[:, name_match.index]) if name_match else np.full(n, "", dtype=object)
@@ -234,7 +234,7 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
         if bad.any():
             cats = np.full(n, category, dtype=object)
             cats[errs == "不能为负数"] = CAT_NEGATIVE
-            problems.add(bad, header, _texts(col), cats, _message(header, errs, bad))
+            problems.add(bad, header, col, cats, _message(header, errs, bad))
         data[column.field] = vals
 
     data, missing_warnings = _complete(role, data, n, layout, file, sheet)
