@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import python_calamine
 import xlsxwriter
@@ -162,3 +163,62 @@ def test_booleans_share_objects_down_the_column_across_chunks(tmp_path):
     chunked = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1), None)
     assert _same_grid(chunked, whole)
     assert [type(v) for v in whole[0][:, 0]] == [float, bool, bool, bool, bool, bool]
+
+
+def _bundle(folder: Path):
+    from jixi_batch.policy import default_policy_path, load_policy
+    from jixi_batch.reading import read_inputs
+
+    paths = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
+    return read_inputs(paths, load_policy(default_policy_path(2023)).data)
+
+
+@pytest.mark.parametrize("chunk_bytes", [512, 8192, 65536])
+def test_reading_in_chunks_gives_the_same_bundle(monkeypatch, chunk_bytes):
+    """Tidied chunk by chunk; 512-byte chunks hold fewer rows than the header search."""
+    from jixi_batch.reading import loader
+
+    whole = _bundle(REPO / "input_samples")
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", chunk_bytes)
+    in_blocks = []
+    tidy_in_blocks = loader._tidy_in_blocks
+    monkeypatch.setattr(loader, "_tidy_in_blocks", lambda *a: in_blocks.append(tidy_in_blocks(*a)) or in_blocks[-1])
+    chunked = _bundle(REPO / "input_samples")
+    assert in_blocks and all(r is not None for r in in_blocks)
+    for table in ("customs", "province", "firms", "loans", "other_awards", "review"):
+        pd.testing.assert_frame_equal(getattr(chunked, table), getattr(whole, table))
+    assert chunked.accounts == whole.accounts
+    assert (chunked.warnings, chunked.console) == (whole.warnings, whole.console)
+
+
+def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch):
+    """Data rows stored last-first: the chunks overlap, the sheet is read whole, same result."""
+    from jixi_batch.reading import loader
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (REPO / "input_samples").glob("*.xlsx"):
+        data = path.read_bytes()
+        if path.name == "海关数据2023.xlsx":
+            source = zipfile.ZipFile(io.BytesIO(data))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as target:
+                for info in source.infolist():
+                    part = source.read(info)
+                    if info.filename == "xl/worksheets/sheet1.xml":
+                        rows = re.findall(rb"<row .*?</row>", part, flags=re.S)
+                        shuffled = b"".join(rows[:5] + rows[5:][::-1])
+                        part = part.replace(b"".join(rows), shuffled)
+                    target.writestr(info.filename, part)
+            data = out.getvalue()
+        (folder / path.name).write_bytes(data)
+    whole = _bundle(folder)
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 4096)
+    results = []
+    tidy_in_blocks = loader._tidy_in_blocks
+    monkeypatch.setattr(loader, "_tidy_in_blocks", lambda s, *a: results.append((s.name, tidy_in_blocks(s, *a)))
+                        or results[-1][1])
+    chunked = _bundle(folder)
+    assert dict(results)["进出口明细"] is None
+    pd.testing.assert_frame_equal(chunked.customs, whole.customs)
+    pd.testing.assert_frame_equal(chunked.review, whole.review)

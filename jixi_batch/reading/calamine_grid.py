@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from datetime import date, datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from pandas.api.types import infer_dtype
@@ -32,16 +32,14 @@ from .opening import done
 _NoneType = type(None)
 
 
-def join_parts(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
-    """(grid, filled) of a sheet from its parsed parts (futures of ``CalamineSheet``, in row
-    order), as ``to_python(skip_empty_area=False)`` of the whole sheet would give it: each
-    part's cells placed by its first cell's address. Each part becomes a block of the grid
-    as soon as it is parsed, while later parts are still being parsed.
+def iter_blocks(parts: list[Future]) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+    """The parsed parts of a sheet (futures of ``CalamineSheet``, in row order) as blocks
+    (first row, first column, grid, filled), each placed by its first cell's address and
+    made as soon as its part is parsed, while later parts are still being parsed.
 
     Raises :class:`PartsOverlap` when a part starts at or above the end of the previous
     one: its rows were out of order or unnumbered, and only a whole parse places them.
     """
-    blocks = []
     end = 0
     for part in parts:
         sheet = part.result()
@@ -52,8 +50,18 @@ def join_parts(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
         if first_row < end:
             raise PartsOverlap(first_row, end)
         grid, filled = rows_to_grid(sheet.to_python(skip_empty_area=True))
-        blocks.append((first_row, first_col, grid, filled))
         end = first_row + len(grid)
+        yield first_row, first_col, grid, filled
+
+
+def join_parts(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) of a sheet from its parsed parts (see :func:`iter_blocks`), as
+    ``to_python(skip_empty_area=False)`` of the whole sheet would give it."""
+    return join_blocks(list(iter_blocks(parts)))
+
+
+def join_blocks(blocks: list[tuple[int, int, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) from row 0 to the end of the last of ``blocks`` (see :func:`iter_blocks`)."""
     if len(blocks) == 1 and blocks[0][:2] == (0, 0):
         return blocks[0][2], blocks[0][3]
     height = max((r + g.shape[0] for r, _, g, _ in blocks), default=0)

@@ -20,11 +20,12 @@ from ..model import (REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LABELS, ROLE_LO
 from ..review import empty as _empty_review, review_frame
 from . import codes as codes_mod
 from .errors import InputError
-from .roles import detect_layout, partial_is_credible
 from .prefetch import Prefetch
-from .sheets import RawFile, read_raw
+from .roles import HEADER_SCAN_ROWS, detect_layout, partial_is_credible, title_year
+from .calamine_grid import join_blocks
+from .sheets import RawFile, RawSheet, read_raw
 from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetResult,
-                   tidy_sheet, typed_frame)
+                   merge_results, sheet_warnings, tidy_rows, tidy_sheet, typed_frame)
 
 APP_ROLES = (ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER)
 CAT_ODD_NAME = "企业名称含特殊字符"
@@ -122,6 +123,12 @@ def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
     partials = []
     nonempty_sheets = 0
     for sheet in raw.sheets:
+        if sheet.parts is not None:
+            result = _tidy_in_blocks(sheet, name, ctx)
+            if result is not None:
+                nonempty_sheets += 1
+                results.append(result)
+                continue
         grid = sheet.grid
         if not _has_content(grid):
             notes.append(f"{name}：工作表“{sheet.name}”为空，已忽略")
@@ -153,8 +160,56 @@ def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
             "海关数据需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列；"
             "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
     for result in results:
-        warnings.extend(result.warnings)
+        warnings.extend(sheet_warnings(result))
     return _FileRead(path, raw.sha256, results, notes, warnings)
+
+
+def _tidy_in_blocks(sheet: RawSheet, file: str, ctx: ReadContext) -> SheetResult | None:
+    """A sheet parsed in row chunks, tidied chunk by chunk while later chunks still parse.
+
+    The header is looked for in the first chunks (as many as hold the rows searched).
+    None when the sheet needs its whole grid: the header is not a complete one, or the
+    chunks cannot be joined this way; the caller then reads the sheet whole (and finds the
+    same header).
+    """
+    try:
+        blocks = sheet.blocks()
+        head = []                               # the blocks holding the rows searched for a header
+        for block in blocks:
+            head.append(block)
+            if block[0] + len(block[2]) >= HEADER_SCAN_ROWS:
+                break
+        if not head:
+            return None
+        grid, filled = join_blocks(head)
+        layout = detect_layout(grid, sheet.name)
+        if layout is None or not layout.complete:
+            return None
+        start = layout.header_row + 1
+        year = title_year(grid, layout.header_row)
+        width = max(m.index for m in layout.columns.values()) + 1
+        parts = [tidy_rows(grid[start:], filled[start:], start, layout, year, file, sheet.name, ctx)]
+        for first_row, first_col, grid, filled in blocks:
+            grid, filled = _in_sheet_columns(grid, filled, first_col, width)
+            parts.append(tidy_rows(grid, filled, first_row, layout, year, file, sheet.name, ctx))
+        return merge_results(parts)
+    except InputError:
+        raise
+    except Exception:  # chunks out of order, or one calamine could not parse: read it whole
+        return None
+
+
+def _in_sheet_columns(grid: np.ndarray, filled: np.ndarray, first_col: int, width: int):
+    """A block's (grid, filled) with the empty columns left of its first cell, at least
+    ``width`` columns wide."""
+    cols = max(first_col + grid.shape[1], width)
+    if first_col == 0 and grid.shape[1] == cols:
+        return grid, filled
+    out = np.full((len(grid), cols), None, dtype=object)
+    out_filled = np.zeros((len(grid), cols), dtype=bool)
+    out[:, first_col:first_col + grid.shape[1]] = grid
+    out_filled[:, first_col:first_col + grid.shape[1]] = filled
+    return out, out_filled
 
 
 def _has_content(grid: np.ndarray) -> bool:

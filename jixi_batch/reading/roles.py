@@ -32,6 +32,7 @@ class Layout:
     duplicates: list[str]
     complete: bool
     missing: list[str]
+    width: int = 0                  # the header row's cells up to its last non-empty one
 
 
 def _row_cells(grid: np.ndarray, i: int) -> list:
@@ -69,13 +70,18 @@ def detect_layout(grid: np.ndarray, sheet_name: str) -> Layout | None:
                     best_partial = (key, spec, i, found, duplicates, missing)
     if best is not None:
         _, spec, i, found, duplicates = best
-        return Layout(spec, i, found, duplicates, True, [])
+        return Layout(spec, i, found, duplicates, True, [], _header_width(grid, i))
     if best_partial is not None:
         _, spec, i, found, duplicates, missing = best_partial
         if spec.min_specific and not missing:
             missing = [f"至少{spec.min_specific}个申报信息列（如 " + "、".join(spec.specific[4:8]) + "）"]
-        return Layout(spec, i, found, duplicates, False, missing)
+        return Layout(spec, i, found, duplicates, False, missing, _header_width(grid, i))
     return None
+
+
+def _header_width(grid: np.ndarray, row: int) -> int:
+    cells = _row_cells(grid, row)
+    return max((j + 1 for j, cell in enumerate(cells) if cell is not None and str(cell).strip()), default=0)
 
 
 def partial_is_credible(layout: Layout, sheet_name: str) -> bool:
@@ -90,13 +96,14 @@ def partial_is_credible(layout: Layout, sheet_name: str) -> bool:
     return "统一社会信用代码" in layout.columns and have >= max(2, (len(required) + 1) // 2)
 
 
-def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None) -> np.ndarray:
+def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None, width: int | None = None) -> np.ndarray:
     """Bool per cell: not None/NaN and not empty or whitespace-only text.
 
     ``filled`` is the reader's own mask of non-empty cells, if it has one (a copy is
     returned). Vectorised: empty text is found for the whole grid at once; whitespace-only
-    text (a typed space) is looked for only in sparse rows, where it could decide whether
-    the row counts at all — a row that fills most columns is data either way.
+    text (a typed space) is looked for only in sparse rows — at most half of ``width`` (the
+    header's width; default the grid's) cells filled — where it could decide whether the row
+    counts at all: a row that fills most columns is data either way.
     """
     if grid.size == 0:
         return np.zeros(grid.shape, dtype=bool)
@@ -105,7 +112,7 @@ def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None) -> np.ndarra
     else:
         filled = filled.copy()
     counts = filled.sum(axis=1)
-    sparse = np.flatnonzero((counts > 0) & (counts <= max(3, grid.shape[1] // 2)))
+    sparse = np.flatnonzero((counts > 0) & (counts <= max(3, (width or grid.shape[1]) // 2)))
     for i in sparse:
         for j in np.flatnonzero(filled[i]):
             value = grid[i, j]

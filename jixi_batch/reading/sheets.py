@@ -7,14 +7,17 @@ as text.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
-from .calamine_grid import sheet_grid
+from .calamine_grid import iter_blocks, sheet_grid
 from .errors import InputError
 from .opening import OpenedFile, corrupt, password
 
@@ -25,11 +28,27 @@ class RawSheet:
 
     ``filled`` (bool per cell, whitespace-only text counted as filled) when the reader
     already knows it; otherwise :func:`.roles.cell_filled` works it out from the grid.
+    A big sheet parsed in row chunks keeps its ``parts`` (:mod:`.sheet_chunks`): the loader
+    can take them block by block (:meth:`blocks`); ``grid`` joins them on first use.
     """
 
     name: str
-    grid: np.ndarray
+    _grid: np.ndarray | None = None
     filled: np.ndarray | None = None
+    parts: list[Future] | None = None
+    parse_whole: Callable[[], object] | None = None
+    path: Path | None = None
+
+    @property
+    def grid(self) -> np.ndarray:
+        if self._grid is None:
+            self._grid, self.filled = _reading(self.path, lambda: sheet_grid(self.parts, self.parse_whole))
+        return self._grid
+
+    def blocks(self) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+        """The chunks as (first row, first column, grid, filled), in row order; raises
+        PartsOverlap (or what calamine raised) when they cannot be joined this way."""
+        return iter_blocks(self.parts)
 
 
 @dataclass
@@ -47,19 +66,26 @@ def read_raw(opened: OpenedFile) -> RawFile:
         return RawFile(path, opened.sha256, read_csv_file(path, opened.data))
     sheets = []
     for name, parts in opened.sheets:
-        try:
-            grid, filled = sheet_grid(parts, lambda: opened.parse_whole(name))  # = pandas.read_excel, faster
-        except Exception as exc:  # any reader failure on a bad workbook
-            text = str(exc).lower()
-            if "password" in text or "encrypt" in text:
-                raise password(path) from exc
-            raise corrupt(path) from exc
         scan = opened.scans.get(name)
-        if scan is not None and scan.uncached:
-            sheets.append(RawSheet(name, _with_formulas(grid, scan)))
-        else:
-            sheets.append(RawSheet(name, grid, filled))
+        uncached = scan is not None and scan.uncached
+        if len(parts) > 1 and not uncached:
+            sheets.append(RawSheet(name, parts=parts, parse_whole=functools.partial(opened.parse_whole, name),
+                                   path=path))
+            continue
+        grid, filled = _reading(path, lambda: sheet_grid(parts, lambda: opened.parse_whole(name)))
+        sheets.append(RawSheet(name, _with_formulas(grid, scan)) if uncached else RawSheet(name, grid, filled))
     return RawFile(path, opened.sha256, sheets, opened.hidden)
+
+
+def _reading(path: Path, read):
+    """``read()``, calamine's errors on a bad workbook told to the clerk."""
+    try:
+        return read()
+    except Exception as exc:  # any reader failure on a bad workbook
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise password(path) from exc
+        raise corrupt(path) from exc
 
 
 def _with_formulas(grid: np.ndarray, scan) -> np.ndarray:

@@ -82,6 +82,7 @@ class SheetResult:
     headers: dict[str, str]                 # tidy field -> header text in the file
     warnings: list[str] = field(default_factory=list)
     year_months: set = field(default_factory=set)   # customs: every (year, month) read, used or not
+    percent_ones: dict[str, int] = field(default_factory=dict)   # header -> cells holding 1 (落地率)
 
 
 class _Problems:
@@ -140,11 +141,20 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
     """Parse the data rows of one sheet (below ``layout.header_row``) for its role.
 
     ``filled`` is the reader's mask of non-empty cells of ``grid``, if it has one."""
-    role = layout.spec.role
     start = layout.header_row + 1
-    region = grid[start:]
-    filled = cell_filled(region, None if filled is None else filled[start:]) if region.size \
-        else np.zeros((len(region), grid.shape[1]), dtype=bool)
+    return tidy_rows(grid[start:], None if filled is None else filled[start:], start, layout,
+                     title_year(grid, layout.header_row), file, sheet, ctx)
+
+
+def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout: Layout,
+              year: int | None, file: str, sheet: str, ctx: ReadContext) -> SheetResult:
+    """Parse data rows of a sheet: ``region`` is the grid from grid row ``start`` (Excel row
+    ``start + 1``) on, below the header; ``year`` the year named in the sheet's title lines.
+
+    A big sheet is parsed a run of rows at a time (:func:`merge_results` joins the runs)."""
+    role = layout.spec.role
+    filled = cell_filled(region, filled, layout.width) if region.size \
+        else np.zeros(region.shape, dtype=bool)
     nonempty = filled.any(axis=1) if region.size else np.zeros(len(region), dtype=bool)
     totals = total_rows(region, filled) & nonempty if region.size else np.zeros(len(region), dtype=bool)
     rows_read = int(nonempty.sum())
@@ -163,6 +173,7 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
     headers = {m.column.field or m.column.header: m.header_text for m in layout.columns.values()}
     col_order = {m.header_text: m.index for m in layout.columns.values()}
     warnings = [f"文件“{file}”工作表“{sheet}”有重复的列“{h}”，只使用第一列" for h in layout.duplicates]
+    percent_ones: dict[str, int] = {}
 
     problems.add(status == codes_mod.MISSING, code_match.header_text, code_raw, CAT_CODE_MISSING,
                  f"{code_match.header_text}：缺少统一社会信用代码{NOT_USED}")
@@ -203,16 +214,14 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
             vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
         elif kind == C.PERCENT:
             vals, errs = V.map_unique(col, V.parse_percent_ppm)
-            ones = np.array([isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1 for v in col])
-            if ones.any():
-                warnings.append(f"文件“{file}”工作表“{sheet}”列“{header}”有 {int(ones.sum())} 个值填写为 1，"
-                                "按 100% 理解（0.55 或 55 都表示 55%）")
+            ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
+            if ones:
+                percent_ones[header] = ones
         elif kind == C.BOOL:
             vals, errs = V.map_unique(col, V.parse_bool)
         elif kind == C.DATE:
             vals, errs = V.map_unique(col, V.parse_date)
         elif kind == C.YEAR_MONTH:
-            year = title_year(grid, layout.header_row)
             vals, errs = V.map_unique(col, lambda v: _year_month(v, year))
         elif kind == C.DIRECTION:
             vals, errs = V.map_unique(col, V.parse_direction)
@@ -246,7 +255,34 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
     account = SheetAccount(file=file, sheet=sheet, role=role, rows_read=rows_read,
                            rows_used=int(used.sum()), rows_review=int(problems.bad.sum()),
                            rows_total_skipped=int(totals.sum()))
-    return SheetResult(file, sheet, role, table, review, account, headers, warnings, year_months)
+    return SheetResult(file, sheet, role, table, review, account, headers, warnings, year_months, percent_ones)
+
+
+def merge_results(parts: list[SheetResult]) -> SheetResult:
+    """One sheet's result from the results of its runs of rows (in row order)."""
+    first = parts[0]
+    if len(parts) > 1:
+        table = pd.concat([p.table for p in parts], ignore_index=True)
+        reviews = [p.review for p in parts if len(p.review)]
+        review = pd.concat(reviews, ignore_index=True) if reviews else first.review
+        account = SheetAccount(file=first.file, sheet=first.sheet, role=first.role,
+                               **{k: sum(getattr(p.account, k) for p in parts)
+                                  for k in ("rows_read", "rows_used", "rows_review", "rows_total_skipped")})
+        ones: dict[str, int] = {}
+        for part in parts:
+            for header, count in part.percent_ones.items():
+                ones[header] = ones.get(header, 0) + count
+        first = SheetResult(first.file, first.sheet, first.role, table, review, account, first.headers,
+                            list(dict.fromkeys(w for p in parts for w in p.warnings)),
+                            set().union(*(p.year_months for p in parts)), ones)
+    return first
+
+
+def sheet_warnings(result: SheetResult) -> list[str]:
+    """The sheet's warnings, with the counts of 落地率 cells holding 1."""
+    return result.warnings + [
+        f"文件“{result.file}”工作表“{result.sheet}”列“{header}”有 {count} 个值填写为 1，"
+        "按 100% 理解（0.55 或 55 都表示 55%）" for header, count in result.percent_ones.items()]
 
 
 def _parse_code(value):
