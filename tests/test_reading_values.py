@@ -160,3 +160,17 @@ def test_integers_only():
                                        integer_only=True)
     assert values.tolist()[:2] == [12, 3] and values.tolist()[3] == 0
     assert errors[2] is not None
+
+
+def test_map_unique_memo_parses_each_value_once_across_calls_and_keeps_types_apart():
+    calls = []
+
+    def parse(value):
+        calls.append(value)
+        return repr(value), None
+
+    memo: dict = {}
+    first, _ = V.map_unique(np.array(["a", 1.0, True, "a"], dtype=object), parse, memo)
+    second, _ = V.map_unique(np.array([True, 1, "a", 2.5], dtype=object), parse, memo)
+    assert list(first) == ["'a'", "1", "True", "'a'"] and list(second) == ["True", "1", "'a'", "2.5"]
+    assert [c for c in calls if c is not None] == ["a", 1, True, 2.5]

@@ -188,10 +188,11 @@ def _tidy_in_blocks(sheet: RawSheet, file: str, ctx: ReadContext) -> SheetResult
         start = layout.header_row + 1
         year = title_year(grid, layout.header_row)
         width = max(m.index for m in layout.columns.values()) + 1
-        parts = [tidy_rows(grid[start:], filled[start:], start, layout, year, file, sheet.name, ctx)]
+        memos: dict = {}
+        parts = [tidy_rows(grid[start:], filled[start:], start, layout, year, file, sheet.name, ctx, memos)]
         for first_row, first_col, grid, filled in blocks:
             grid, filled = _in_sheet_columns(grid, filled, first_col, width)
-            parts.append(tidy_rows(grid, filled, first_row, layout, year, file, sheet.name, ctx))
+            parts.append(tidy_rows(grid, filled, first_row, layout, year, file, sheet.name, ctx, memos))
         return merge_results(parts)
     except InputError:
         raise

@@ -125,8 +125,8 @@ class _Problems:
         return out.reset_index(drop=True)[REVIEW_COLS]
 
 
-def _texts(col: np.ndarray) -> np.ndarray:
-    values, _ = V.map_unique(col, V.parse_text)
+def _texts(col: np.ndarray, memo: dict | None = None) -> np.ndarray:
+    values, _ = V.map_unique(col, V.parse_text, memo)
     return values
 
 
@@ -147,11 +147,13 @@ def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: Rea
 
 
 def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout: Layout,
-              year: int | None, file: str, sheet: str, ctx: ReadContext) -> SheetResult:
+              year: int | None, file: str, sheet: str, ctx: ReadContext, memos: dict | None = None) -> SheetResult:
     """Parse data rows of a sheet: ``region`` is the grid from grid row ``start`` (Excel row
     ``start + 1``) on, below the header; ``year`` the year named in the sheet's title lines.
 
-    A big sheet is parsed a run of rows at a time (:func:`merge_results` joins the runs)."""
+    A big sheet is parsed a run of rows at a time (:func:`merge_results` joins the runs);
+    ``memos`` (one dict for the sheet) keeps each column's parsed values from run to run."""
+    memos = {} if memos is None else memos
     role = layout.spec.role
     filled = cell_filled(region, filled, layout.width) if region.size \
         else np.zeros(region.shape, dtype=bool)
@@ -161,7 +163,7 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
 
     code_match = layout.columns["统一社会信用代码"]
     code_raw = region[:, code_match.index] if region.size else np.empty(len(region), dtype=object)
-    code_text, status = V.map_unique(code_raw, _parse_code)
+    code_text, status = V.map_unique(code_raw, _parse_code, memos.setdefault("code", {}))
     valid = (status == codes_mod.OK) | (status == codes_mod.BAD_CHECK)
     totals &= ~valid
     keep = nonempty & ~totals
@@ -185,7 +187,8 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
         problems.add(invalid, code_match.header_text, code_raw, CAT_CODE_INVALID, messages)
 
     name_match = layout.columns.get("企业名称")
-    names = _texts(rows[:, name_match.index]) if name_match else np.full(n, "", dtype=object)
+    names = _texts(rows[:, name_match.index], memos.setdefault("name", {})) if name_match \
+        else np.full(n, "", dtype=object)
 
     data: dict[str, np.ndarray] = {"code": code_text, "name": names}
     for match in layout.columns.values():
@@ -194,10 +197,11 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
             continue
         col = rows[:, match.index]
         header = match.header_text
+        memo = memos.setdefault(column.field, {})
         kind = column.kind
         category = CAT_FORMAT
         if kind == C.TEXT:
-            data[column.field] = _texts(col)
+            data[column.field] = _texts(col, memo)
             continue
         if kind in (C.MONEY, C.MONEY_SIGNED):
             scale = C.money_scale(match.unit) * 100
@@ -213,29 +217,29 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
         elif kind == C.INTEGER:
             vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
         elif kind == C.PERCENT:
-            vals, errs = V.map_unique(col, V.parse_percent_ppm)
+            vals, errs = V.map_unique(col, V.parse_percent_ppm, memo)
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
             if ones:
                 percent_ones[header] = ones
         elif kind == C.BOOL:
-            vals, errs = V.map_unique(col, V.parse_bool)
+            vals, errs = V.map_unique(col, V.parse_bool, memo)
         elif kind == C.DATE:
-            vals, errs = V.map_unique(col, V.parse_date)
+            vals, errs = V.map_unique(col, V.parse_date, memo)
         elif kind == C.YEAR_MONTH:
-            vals, errs = V.map_unique(col, lambda v: _year_month(v, year))
+            vals, errs = V.map_unique(col, lambda v: _year_month(v, year), memo)
         elif kind == C.DIRECTION:
-            vals, errs = V.map_unique(col, V.parse_direction)
+            vals, errs = V.map_unique(col, V.parse_direction, memo)
         elif kind == C.TRADE_MODE:
-            vals, errs = V.map_unique(col, V.parse_trade_mode)
+            vals, errs = V.map_unique(col, V.parse_trade_mode, memo)
         elif kind == C.HS_CODE:
-            vals, errs = V.map_unique(col, V.parse_hs_code)
+            vals, errs = V.map_unique(col, V.parse_hs_code, memo)
         elif kind == C.ACCOUNT:
-            vals, errs = V.map_unique(col, V.parse_account)
+            vals, errs = V.map_unique(col, V.parse_account, memo)
         elif kind == C.ITEM:
-            vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx))
+            vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo)
             category = CAT_UNKNOWN_ITEM
         elif kind == C.RULE_ID:
-            vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx))
+            vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx), memo)
             category = CAT_UNKNOWN_RULE
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(kind)

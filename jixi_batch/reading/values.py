@@ -170,11 +170,13 @@ def _unkey(key):
     return key
 
 
-def map_unique(col, parse) -> tuple[np.ndarray, np.ndarray]:
+def map_unique(col, parse, memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Apply ``parse`` once per distinct value; (values, errors) as object arrays.
 
     A float with an integral value (``202305.0``) reaches ``parse`` as an int, as it would
-    from pandas' reader (see :mod:`.calamine_grid`).
+    from pandas' reader (see :mod:`.calamine_grid`). ``memo`` (a dict kept by the caller)
+    carries results from earlier calls with the same ``parse``: a big sheet is parsed a
+    chunk of rows at a time, and each firm's code is then checked once, not once a chunk.
     """
     col = np.asarray(col, dtype=object)
     if len(col) == 0:
@@ -182,7 +184,17 @@ def map_unique(col, parse) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     if _may_hide_booleans(uniques):
         codes, uniques = pd.factorize(_bool_safe_keys(col), use_na_sentinel=True)
-    results = [parse(_unkey(u)) for u in uniques]
+    if memo is None:
+        results = [parse(_unkey(u)) for u in uniques]
+    else:
+        results = []
+        for u in uniques:
+            value = _unkey(u)
+            key = (value.__class__, value)          # True == 1 == 1.0: keep them apart
+            result = memo.get(key)
+            if result is None:
+                result = memo[key] = parse(value)
+            results.append(result)
     results.append(parse(None))
     values = np.empty(len(results), dtype=object)
     errors = np.empty(len(results), dtype=object)
