@@ -14,8 +14,9 @@ For each size (customs rows / firms: 10k / 1k, 300k / 5k, 1m / 50k) it
    ``process.py`` calls) and takes its wall time as seen from here (interpreter start and
    imports included), its peak resident memory (``resource``) and the time of its stages
    (``jixi_batch.timing``: read, compute, write);
-4. with --repeat N, alternates 2 and 3 N times and keeps the best of each (the machine's
-   noise is then the same for both);
+4. with --repeat N, alternates 2 and 3 N times; the ratio is the median of the N pairs'
+   ratios (each pair back to back, so the machine's swings mostly cancel), times are the
+   best of each;
 5. for the sizes in --letters, runs once more with letters: per-firm letters + the combined
    file per second;
 6. for the sizes in --naive, runs ``benchmarks/naive_baseline.py`` (per-row loop over
@@ -34,6 +35,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return child(argv[1:])
     parser = argparse.ArgumentParser(description="jixi-batch scale benchmark")
     parser.add_argument("--sizes", default="10k,300k,1m", help="comma list of " + ",".join(SIZES))
-    parser.add_argument("--repeat", type=int, default=1, help="alternate bare read / run N times, keep the best")
+    parser.add_argument("--repeat", type=int, default=1, help="alternate bare read / run N times (median ratio)")
     parser.add_argument("--letters", default="10k,300k", help="sizes to also time letters on ('' for none)")
     parser.add_argument("--naive", default="10k,300k", help="sizes to run the naive baseline on ('' for none)")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work", help="inputs and outputs go here")
@@ -209,9 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         bare = min(bares)
         best = min(runs, key=lambda r: r["outer_wall"])
         peak_mb = max(r["peak_kb"] for r in runs) / 1024
-        ratio = best["outer_wall"] / bare
+        pair_ratios = sorted(r["outer_wall"] / b for r, b in zip(runs, bares))
+        ratio = statistics.median(pair_ratios)
         row = {"size": size, "rows": n_rows, "firms": firms, "bare": bare, "wall": best["outer_wall"],
-               "stages": best["stages"], "peak_mb": peak_mb, "ratio": ratio,
+               "stages": best["stages"], "peak_mb": peak_mb, "ratio": ratio, "pair_ratios": pair_ratios,
                "bytes": sum(p.stat().st_size for p in files)}
         if size in naive_sizes:
             ours = paid_lines(out)
@@ -234,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         if args.check is not None and ratio > args.check:
             failed = True
-        print(f"[{size}] ratio run / bare read = {ratio:.2f}", flush=True)
+        print(f"[{size}] ratio run / bare read = {ratio:.2f} (median of pairs "
+              f"{', '.join(f'{x:.2f}' for x in pair_ratios)})", flush=True)
 
     table = render(rows, args.repeat)
     if args.rules_firms:
@@ -289,6 +293,12 @@ def rules_timing(work: Path, n_firms: int) -> str:
             f"{len(calc.firms):,} firms with an award.")
 
 
+def _ratio_cell(row: dict) -> str:
+    pairs = row["pair_ratios"]
+    spread = f" ({pairs[0]:.2f}–{pairs[-1]:.2f})" if len(pairs) > 1 else ""
+    return f"{row['ratio']:.2f}×{spread}"
+
+
 def render(rows: list[dict], repeat: int) -> str:
     lines = [
         "| customs rows / firms | input size | bare `read_excel` | whole run `--no-letters` | ratio | "
@@ -302,12 +312,14 @@ def render(rows: list[dict], repeat: int) -> str:
                         if r.get("letters_per_s") else "—")
         lines.append(
             f"| {r['rows']:,} / {r['firms']:,} | {r['bytes'] / 1e6:.1f} MB | {fmt_s(r['bare'])} | {fmt_s(r['wall'])} | "
-            f"{r['ratio']:.2f}× | {fmt_s(st.get('read'))} / {fmt_s(st.get('compute'))} / {fmt_s(st.get('write'))} | "
+            f"{_ratio_cell(r)} | {fmt_s(st.get('read'))} / {fmt_s(st.get('compute'))} / {fmt_s(st.get('write'))} | "
             f"{r['peak_mb']:,.0f} MB | {naive_cell} | {letters_cell} |")
     lines += [
         "",
         f"Measured on: {machine()}.",
-        f"Best of {repeat} alternating run(s). The whole run is a child process timed from outside "
+        f"{repeat} alternating pair(s) of bare read and run; times are the best of each, the ratio is "
+        "the median of the pairs' ratios (each pair measured back to back, so the machine's swings "
+        "cancel), with the range in brackets. The whole run is a child process timed from outside "
         "(interpreter start and imports included); read / compute / write are its stages "
         "(`jixi_batch/timing.py`); the rest is start-up, imports and the run folder. The bare read is "
         "`pandas.read_excel(path, sheet_name=None, header=None, dtype=object, engine=\"calamine\")` "

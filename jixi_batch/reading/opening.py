@@ -73,6 +73,7 @@ class OpenedFile:
 
 
 def done(value) -> Future:
+    """A future that already holds ``value``."""
     future: Future = Future()
     future.set_result(value)
     return future

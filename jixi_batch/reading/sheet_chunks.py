@@ -7,11 +7,13 @@ stored uncompressed. calamine parses the chunks in parallel (:mod:`.prefetch`), 
 the GIL released, and the main thread joins their cells in :mod:`.calamine_grid`.
 
 What makes the join exact: a cut falls only after a ``</row>`` inside ``<sheetData>``
-(text in sheet XML cannot hold a raw ``<``, so that is always a tag), a row is never split,
-and every cell keeps its own ``r="B7"`` address. A chunk's cells are placed by the address
-of its first cell (``CalamineSheet.start``); :func:`.calamine_grid.join_parts` checks that
-chunks follow one another without overlap (rows out of order or rows without an ``r``
-address would overlap) and otherwise parses the sheet whole. The chunk's ``<dimension>``
+(text and attribute values in XML cannot hold a raw ``<``, so that is a tag; one inside a
+comment or CDATA section leaves both chunks malformed, calamine refuses them and the sheet
+is parsed whole), a row is never split, and every cell keeps its own ``r="B7"`` address.
+A chunk's cells are placed by the address of its first cell (``CalamineSheet.start``);
+:func:`.calamine_grid.iter_blocks` checks that chunks follow one another without overlap
+(rows out of order or rows without an ``r`` address would overlap), and otherwise the
+sheet is parsed whole. The chunk's ``<dimension>``
 is dropped (it describes the whole sheet), and so is everything after ``</sheetData>``
 (merged cells, margins: nothing calamine's values depend on).
 
