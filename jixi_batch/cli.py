@@ -116,7 +116,6 @@ def run_batch(args) -> int:
             raise RunError(str(exc)) from None
     from .calculate import calculate
     from .caps import factor_text
-    from .letters import LetterTemplateError, convert_to_pdf, find_soffice, write_letters
     from .model import RunResult
     from .money import format_yuan, percent_of
     from .payout_workbook import payout_filename, write_payout_workbook
@@ -137,17 +136,11 @@ def run_batch(args) -> int:
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
-    try:
-        with staged as folder:
-            with stage("write"), paused_gc():
-                write_payout_workbook(result, folder / payout_filename(bundle.year))
-            if not args.no_letters:
-                with stage("letters"):
-                    letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
-                if args.pdf and letters:
-                    pdf = convert_to_pdf(letters[-1])
-    except LetterTemplateError as exc:
-        raise RunError(str(exc)) from None
+    with staged as folder:
+        with stage("write"), paused_gc():
+            write_payout_workbook(result, folder / payout_filename(bundle.year))
+        if not args.no_letters:
+            pdf = write_letters_into(folder, result, args.pdf)
     for warning in calc.warnings:
         print(f"提示：{warning}")
     fund = policy.fund_fen
@@ -155,10 +148,26 @@ def run_batch(args) -> int:
     print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
     print(f"获奖企业 {len(calc.firms)} 户，待核查 {len(calc.review)} 条")
-    if args.pdf and not args.no_letters and pdf is None and find_soffice() is None:
-        print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
+    if args.pdf and not args.no_letters and pdf is None:
+        from .letters import find_soffice
+
+        if find_soffice() is None:
+            print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
     print(f"输出文件夹：{staged.final}")
     return 0
+
+
+def write_letters_into(folder: Path, result, pdf: bool) -> Path | None:
+    """The letters of ``result`` in ``folder``/通知书 (and the combined file as PDF when asked);
+    the PDF's path, if one was made. Imported only when letters are wanted."""
+    from .letters import LetterTemplateError, convert_to_pdf, write_letters
+
+    try:
+        with stage("letters"):
+            letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+    except LetterTemplateError as exc:
+        raise RunError(str(exc)) from None
+    return convert_to_pdf(letters[-1]) if pdf and letters else None
 
 
 def run_template(argv: list[str]) -> int:

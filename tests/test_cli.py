@@ -131,3 +131,13 @@ def test_files_of_other_kinds_are_named_and_skipped(tmp_path, capsys):
     (folder / "说明.txt").write_text("海关数据另见附件", encoding="utf-8")
     assert main(["--input", str(folder), "--output", str(tmp_path / "out"), "--no-letters"]) == 0
     assert "说明.txt：不是 .xlsx/.xls/.csv 文件，未读取" in capsys.readouterr().out
+
+
+def test_a_missing_letter_template_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    from jixi_batch import cli
+
+    monkeypatch.setattr(cli, "LETTER_TEMPLATE", tmp_path / "没有这个模板.docx")
+    out = tmp_path / "out"
+    assert main(["--output", str(out)]) == 1
+    assert "找不到通知书模板" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
