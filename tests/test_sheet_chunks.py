@@ -222,3 +222,12 @@ def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch):
     assert dict(results)["进出口明细"] is None
     pd.testing.assert_frame_equal(chunked.customs, whole.customs)
     pd.testing.assert_frame_equal(chunked.review, whole.review)
+
+
+def test_one_thread_parses_sheets_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 4096)
+    path = REPO / "input_samples" / "海关数据2023.xlsx"
+    with Prefetch([path], workers=1) as prefetch:
+        assert len(prefetch.opened(path).sheets[0][1]) == 1
+    with Prefetch([path], workers=2) as prefetch:
+        assert len(prefetch.opened(path).sheets[0][1]) > 1

@@ -41,9 +41,11 @@ class Prefetch:
                 self._sizes[path] = path.stat().st_size
             except OSError:
                 self._sizes[path] = 0        # open_file will say what is wrong with it
+        self._count = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS)) if self._sizes else 0
+        # with one thread, cutting a sheet into chunks would only add the cutting
+        chunks_to = self.submit if self._count > 1 else None
         for path in sorted(self._sizes, key=lambda p: -self._sizes[p]):
-            self._futures[path] = self.submit(open_file, path, self.submit)
-        self._count = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS)) if self._futures else 0
+            self._futures[path] = self.submit(open_file, path, chunks_to)
         for _ in range(self._count):
             threading.Thread(target=self._work, name="jixi-open", daemon=True).start()
 
