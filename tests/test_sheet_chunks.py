@@ -180,6 +180,7 @@ def test_reading_in_chunks_gives_the_same_bundle(monkeypatch, chunk_bytes):
 
     whole = _bundle(REPO / "input_samples")
     monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(sheet_chunks, "OWN_THREAD_BYTES", 1024)     # the sheets not cut: a thread each
     in_blocks = []
     tidy_in_blocks = loader._tidy_in_blocks
     monkeypatch.setattr(loader, "_tidy_in_blocks", lambda *a: in_blocks.append(tidy_in_blocks(*a)) or in_blocks[-1])

@@ -157,7 +157,7 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
             (visible if is_visible else hidden).append(meta.name)
         sheets = []
         for name in visible:
-            parts = _submit_chunks(data, scans.get(name), scans, submit)
+            parts = _submit_parse(data, scans.get(name), scans, submit)
             sheets.append((name, parts or [done(workbook.get_sheet_by_name(name))]))
     except Exception as exc:  # calamine raises its own error types for bad files
         text = str(exc).lower()
@@ -167,26 +167,31 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
     return OpenedFile(path, sha, is_excel=True, data=data, sheets=sheets, hidden=hidden, scans=scans)
 
 
-def _submit_chunks(data: bytes, scan, scans: dict, submit: Submit | None) -> list[Future]:
-    """Futures of the parsed row chunks of a big sheet; [] when it is parsed whole."""
+def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None) -> list[Future]:
+    """Futures of a big sheet's parse: one per row chunk (:mod:`.sheet_chunks`), or one for
+    the whole sheet when it is big but not worth cutting (so that the sheets of a workbook
+    with one sheet a year parse side by side); [] when the sheet is parsed here."""
     if submit is None or scan is None:
         return []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.getinfo(scan.member)
             if not sheet_chunks.worth_cutting(info):
-                return []
+                if info.file_size < sheet_chunks.OWN_THREAD_BYTES:
+                    return []
+                return [submit(_parse_sheet, data, scan.name)]
             with zf.open(info) as stream:
                 chunks = sheet_chunks.chunk_xml(stream)
                 if chunks is None:
-                    return []
+                    return [submit(_parse_sheet, data, scan.name)]
                 books = sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
-                return [submit(_parse_chunk, books.build(pieces), scan.name) for pieces in chunks]
+                return [submit(_parse_sheet, books.build(pieces), scan.name) for pieces in chunks]
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError, zlib.error):
         return []               # calamine parses the sheet whole and says what is wrong
 
 
-def _parse_chunk(book: bytes, name: str):
+def _parse_sheet(book: bytes, name: str):
+    """The sheet ``name`` of the workbook ``book`` (zip bytes), parsed by calamine."""
     import python_calamine
 
     return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_name(name)

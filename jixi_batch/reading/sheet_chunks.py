@@ -28,6 +28,7 @@ import zipfile
 from typing import Iterator
 
 CHUNK_BYTES = 16 << 20          # sheet XML per chunk (a 300,000-row export is about 120 MB)
+OWN_THREAD_BYTES = 4 << 20      # a sheet not worth cutting but this big is parsed in a thread of its own
 READ_BYTES = 4 << 20
 ROW_END = b"</row>"
 DATA_END = b"</sheetData>"

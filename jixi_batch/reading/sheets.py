@@ -83,7 +83,7 @@ def _reading(path: Path, read):
         return read()
     except Exception as exc:  # any reader failure on a bad workbook
         text = str(exc).lower()
-        if "password" in text or "encrypt" in text:
+        if "password" in text or "encrypt" in text or "protect" in text:
             raise password(path) from exc
         raise corrupt(path) from exc
 
