@@ -48,6 +48,19 @@ def format_yuan(fen: int) -> str:
     return f"{sign}{yuan:,}.{cents:02d}"
 
 
+_CENTS = [f".{c:02d}" for c in range(FEN_PER_YUAN)]
+
+
+def yuan_texts(fen, unit: str = "") -> list[str]:
+    """:func:`format_yuan` over a whole column of fen (int64), each text followed by ``unit``."""
+    fen = np.asarray(fen, dtype=np.int64)
+    yuan, cents = np.divmod(np.abs(fen), FEN_PER_YUAN)
+    texts = [f"{y:,}{_CENTS[c]}{unit}" for y, c in zip(yuan.tolist(), cents.tolist())]
+    for i in np.flatnonzero(fen < 0).tolist():
+        texts[i] = "-" + texts[i]
+    return texts
+
+
 def format_percent(rate: Fraction) -> str:
     """Fraction(1, 10) -> '10%'; Fraction(1, 40) -> '2.5%'."""
     pct = Decimal(rate.numerator * 100) / Decimal(rate.denominator)

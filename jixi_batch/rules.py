@@ -15,7 +15,7 @@ import pandas as pd
 
 from .facts import GRAMS_PER_TONNE
 from .lpr import interest_denominator
-from .money import apply_rate, format_percent, format_yuan, round_half_up_div
+from .money import apply_rate, format_percent, format_yuan, round_half_up_div, yuan_texts
 from .policy import Policy
 from .review import concat_reviews, review_frame
 
@@ -24,6 +24,11 @@ RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
 
 def _y(fen) -> str:
     return format_yuan(fen) + " 元"
+
+
+def _ys(*columns) -> list[list[str]]:
+    """Each column of fen as texts "1,234.56 元" (formatted a column at a time: 100,000 firms)."""
+    return [yuan_texts(column, " 元") for column in columns]
 
 
 def _tonnes(grams: int) -> str:
@@ -85,16 +90,15 @@ def rule_a1(facts: pd.DataFrame, policy: Policy):
     inc = increase[paid.index]
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    text = [f"海关进出口额 {_y(y)} − 上年 {_y(y1)} = 新增 {_y(i)} ≥ {threshold_text}，"
-            f"按省级奖励 {_y(p)} 的 {rate_text} 计 {_y(a)}"
-            for y, y1, i, p, a in zip(paid["total_y"], paid["total_y1"], inc, paid["prov_sum_A1"], amount)]
+    text = [f"海关进出口额 {y} − 上年 {y1} = 新增 {i} ≥ {threshold_text}，按省级奖励 {p} 的 {rate_text} 计 {a}"
+            for y, y1, i, p, a in zip(*_ys(paid["total_y"], paid["total_y1"], inc, paid["prov_sum_A1"], amount))]
     failed = claimed[~ok]
     inc_f = increase[failed.index]
     review = _claim_review(
-        failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A1"]],
-        [f"省级外贸主体新增进出口奖励 {_y(p)}，但海关数据新增进出口额 {_y(i)}（{_y(y)} − 上年 {_y(y1)}）"
+        failed, "省级奖励条件不符", "省级奖励金额(元)", yuan_texts(failed["prov_sum_A1"]),
+        [f"省级外贸主体新增进出口奖励 {p}，但海关数据新增进出口额 {i}（{y} − 上年 {y1}）"
          f"< {threshold_text}，市级奖励不予计算" for p, i, y, y1 in
-         zip(failed["prov_sum_A1"], inc_f, failed["total_y"], failed["total_y1"])],
+         zip(*_ys(failed["prov_sum_A1"], inc_f, failed["total_y"], failed["total_y1"]))],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A1"].to_numpy(), amount, text), review
 
@@ -106,7 +110,7 @@ def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
     count = rows[f"prov_rows_{rid}"].to_numpy()
     amount = count * each
     each_text = _y(each)
-    text = [f"省级认定{what} {n} 个，每个 {each_text}，计 {_y(a)}" for n, a in zip(count, amount)]
+    text = [f"省级认定{what} {n} 个，每个 {each_text}，计 {a}" for n, a in zip(count, *_ys(amount))]
     return _lines(rid, rows, None, amount, text), concat_reviews([])
 
 
@@ -131,12 +135,12 @@ def rule_a3e(facts, policy):
     amount = apply_rate(paid["prov_sum_A3E"].to_numpy(), rate)
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    text = [f"跨境电商进出口额 {_y(c)} ≥ {threshold_text}，按省级跨境电商奖励 {_y(p)} 的 "
-            f"{rate_text} 计 {_y(a)}" for c, p, a in zip(paid["cbec_y"], paid["prov_sum_A3E"], amount)]
+    text = [f"跨境电商进出口额 {c} ≥ {threshold_text}，按省级跨境电商奖励 {p} 的 {rate_text} 计 {a}"
+            for c, p, a in zip(*_ys(paid["cbec_y"], paid["prov_sum_A3E"], amount))]
     review = _claim_review(
-        failed, "省级奖励条件不符", "省级奖励金额(元)", [format_yuan(v) for v in failed["prov_sum_A3E"]],
-        [f"省级跨境电商奖励 {_y(p)}，但海关数据跨境电商进出口额 {_y(c)} < {threshold_text}，市级奖励不予计算"
-         for p, c in zip(failed["prov_sum_A3E"], failed["cbec_y"])],
+        failed, "省级奖励条件不符", "省级奖励金额(元)", yuan_texts(failed["prov_sum_A3E"]),
+        [f"省级跨境电商奖励 {p}，但海关数据跨境电商进出口额 {c} < {threshold_text}，市级奖励不予计算"
+         for p, c in zip(*_ys(failed["prov_sum_A3E"], failed["cbec_y"]))],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A3E"].to_numpy(), amount, text), review
 
@@ -151,8 +155,8 @@ def rule_a3s(facts, policy):
     raw = apply_rate(basis, rate)
     amount, hit = _capped(raw, cap)
     rate_text = format_percent(rate)
-    text = [f"平台入驻费 {_y(f)} + 推广费 {_y(p)} = {_y(b)}，按 {rate_text} 计 {_y(r)}{_cap_note(h, cap)}"
-            for f, p, b, r, h in zip(rows["platform_fee_fen"], rows["promo_fee_fen"], basis, raw, hit)]
+    text = [f"平台入驻费 {f} + 推广费 {p} = {b}，按 {rate_text} 计 {r}{_cap_note(h, cap)}"
+            for f, p, b, r, h in zip(*_ys(rows["platform_fee_fen"], rows["promo_fee_fen"], basis, raw), hit)]
     return _lines(rid, rows, basis, amount, text), concat_reviews([])
 
 
@@ -171,12 +175,12 @@ def rule_a3c(facts, policy):
     paid, failed = claimed[ok], claimed[~ok]
     threshold_text = _y(threshold)
     award_text = _y(award)
-    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {_y(t)} ≥ {threshold_text}，奖励 {award_text}"
-            for n, t in zip(paid["served_firms"], paid["total_y"])]
+    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {t} ≥ {threshold_text}，奖励 {award_text}"
+            for n, t in zip(paid["served_firms"], *_ys(paid["total_y"]))]
     review = _claim_review(
         failed, "申报条件不符", "服务企业数(家)", [str(n) for n in failed["served_firms"]],
-        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {_y(t)}（需 ≥ {threshold_text}），"
-         f"外贸综合服务企业奖励不予计算" for n, t in zip(failed["served_firms"], failed["total_y"])])
+        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {t}（需 ≥ {threshold_text}），"
+         f"外贸综合服务企业奖励不予计算" for n, t in zip(failed["served_firms"], *_ys(failed["total_y"]))])
     return _lines(rid, paid, None, np.full(len(paid), award, dtype=np.int64), text), review
 
 
@@ -189,7 +193,7 @@ def rule_a4(facts, policy):
     basis = rows["prov_sum_A4"].to_numpy()
     amount = apply_rate(basis, rate)
     rate_text = format_percent(rate)
-    text = [f"省级展会补贴 {_y(b)}，按 {rate_text} 计 {_y(a)}" for b, a in zip(basis, amount)]
+    text = [f"省级展会补贴 {b}，按 {rate_text} 计 {a}" for b, a in zip(*_ys(basis, amount))]
     return _lines(rid, rows, basis, amount, text), concat_reviews([])
 
 
@@ -209,14 +213,15 @@ def rule_a5i(facts, policy):
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
     min_rate_text = _ppm(min_rate_ppm)
-    text = [f"能源资源类商品进口额 {_y(v)} ≥ {threshold_text}，落地率 {_ppm(r)} > {min_rate_text}，"
-            f"按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
-            for v, r, x, h in zip(paid["energy_import_y"], paid["landing_rate_ppm"], raw, hit)]
+    value_t, raw_t = _ys(paid["energy_import_y"], raw)
+    text = [f"能源资源类商品进口额 {v} ≥ {threshold_text}，落地率 {_ppm(r)} > {min_rate_text}，"
+            f"按 {rate_text} 计 {x}{_cap_note(h, cap)}"
+            for v, r, x, h in zip(value_t, paid["landing_rate_ppm"], raw_t, hit)]
     review = _claim_review(
         failed, "申报条件不符", "能源资源进口落地率(%)", [_ppm(r) for r in failed["landing_rate_ppm"]],
-        [f"申报落地率 {_ppm(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {_y(v)}"
+        [f"申报落地率 {_ppm(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {v}"
          f"（需 ≥ {threshold_text}），能源资源进口落地奖励不予计算"
-         for r, v in zip(failed["landing_rate_ppm"], failed["energy_import_y"])])
+         for r, v in zip(failed["landing_rate_ppm"], *_ys(failed["energy_import_y"]))])
     return _lines(rid, paid, paid["energy_import_y"].to_numpy(), amount, text), review
 
 
@@ -240,8 +245,8 @@ def rule_a5c(facts, policy):
     min_g_text = _tonnes(min_g)
     text = [f"煤炭进口 {_tonnes(i)} ≥ {min_g_text}，落地 {_tonnes(l)}"
             + (f"（申报 {_tonnes(c)} 超过进口量，按进口量计）" if o else "")
-            + f"，按 {format_yuan(per_tonne)} 元/吨 计 {_y(x)}{_cap_note(h, cap)}"
-            for i, l, c, o, x, h in zip(paid["coal_import_g"], landed, paid["coal_landed_g"], over, raw, hit)]
+            + f"，按 {format_yuan(per_tonne)} 元/吨 计 {x}{_cap_note(h, cap)}"
+            for i, l, c, o, x, h in zip(paid["coal_import_g"], landed, paid["coal_landed_g"], over, *_ys(raw), hit)]
     flagged = paid[over]
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_g"]],
@@ -274,22 +279,23 @@ def rule_a5x(facts, policy):
     over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    text = [f"本地加工产品出口额 {_y(b)}"
-            + (f"（申报 {_y(c)} 超过海关出口额，按海关出口额计）" if c > b else "")
-            + f" ≥ {threshold_text}，按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
-            for b, c, x, h in zip(basis, paid["local_export_fen"], raw, hit)]
+    text = [f"本地加工产品出口额 {b_text}"
+            + (f"（申报 {c_text} 超过海关出口额，按海关出口额计）" if c > b else "")
+            + f" ≥ {threshold_text}，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
+            for b, c, b_text, c_text, x, h in zip(basis, paid["local_export_fen"],
+                                                  *_ys(basis, paid["local_export_fen"], raw), hit)]
     failed = facts[claimed_mask & ~qualified]
     flagged = facts[over_all]
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
-                      [format_yuan(c) for c in failed["local_export_fen"]],
-                      [f"申报本地加工产品出口额 {_y(c)}，按海关出口额 {_y(e)} 为限计 {_y(v)} < {threshold_text}，"
+                      yuan_texts(failed["local_export_fen"]),
+                      [f"申报本地加工产品出口额 {c}，按海关出口额 {e} 为限计 {v} < {threshold_text}，"
                        f"本地加工产品出口奖励及手续费贴息补贴不予计算"
-                       for c, e, v in zip(failed["local_export_fen"], failed["export_y"], value[failed.index])]),
+                       for c, e, v in zip(*_ys(failed["local_export_fen"], failed["export_y"], value[failed.index]))]),
         _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
-                      [format_yuan(c) for c in flagged["local_export_fen"]],
-                      [f"申报本地加工产品出口额 {_y(c)} 超过海关出口额 {_y(e)}，按海关出口额计算"
-                       for c, e in zip(flagged["local_export_fen"], flagged["export_y"])]),
+                      yuan_texts(flagged["local_export_fen"]),
+                      [f"申报本地加工产品出口额 {c} 超过海关出口额 {e}，按海关出口额计算"
+                       for c, e in zip(*_ys(flagged["local_export_fen"], flagged["export_y"]))]),
     ])
     return _lines(rid, paid, basis, amount, text), review
 
@@ -313,13 +319,14 @@ def rule_a5f(facts, policy):
     interest_fen = round_half_up_div(paid["loan_interest_num"].to_numpy(np.int64), den)
     basis = round_half_up_div(base_num, den)
     rate_text = format_percent(rate)
-    text = [f"银行手续费 {_y(f)} + 贷款贴息利息 {_y(i)}（{n} 笔，按发放日LPR计"
-            + (f"，其中 {c} 笔按LPR上限计" if c else "") + f"）= {_y(b)}，"
-            f"按 {rate_text} 计 {_y(x)}{_cap_note(h, cap)}"
-            for f, i, n, c, b, x, h in zip(paid["bank_fee_fen"], interest_fen, paid["loan_count"],
-                                            paid["loan_capped"], basis, raw, hit)]
+    fee_t, interest_t, basis_t, raw_t = _ys(paid["bank_fee_fen"], interest_fen, basis, raw)
+    text = [f"银行手续费 {f} + 贷款贴息利息 {i}（{n} 笔，按发放日LPR计"
+            + (f"，其中 {c} 笔按LPR上限计" if c else "") + f"）= {b}，"
+            f"按 {rate_text} 计 {x}{_cap_note(h, cap)}"
+            for f, i, n, c, b, x, h in zip(fee_t, interest_t, paid["loan_count"], paid["loan_capped"], basis_t,
+                                            raw_t, hit)]
     review = _claim_review(
-        failed, "申报条件不符", "银行手续费(元)", [format_yuan(f) for f in failed["bank_fee_fen"]],
+        failed, "申报条件不符", "银行手续费(元)", yuan_texts(failed["bank_fee_fen"]),
         ["未达到本地加工产品出口奖励条件（第五条第（二）项“同时给予”），银行手续费及贷款贴息补贴不予计算"]
         * len(failed))
     return _lines(rid, paid, basis, amount, text), review
@@ -341,16 +348,16 @@ def rule_a5g(facts, policy):
     threshold_text = _y(threshold)
     step_text = _y(step)
     per_step_text = _y(per_step)
-    text = [f"贸易额 {_y(y)} ≥ {threshold_text}，同比增量 {_y(y)} − {_y(y1)} = {_y(i)}，"
-            f"每 {step_text} 奖 {per_step_text}，计 {s} 档 {_y(x)}"
+    y_t, y1_t, i_t, x_t = _ys(paid["total_y"], paid["total_y1"], increase[ok], raw)
+    text = [f"贸易额 {y} ≥ {threshold_text}，同比增量 {y} − {y1} = {i}，"
+            f"每 {step_text} 奖 {per_step_text}，计 {s} 档 {x}"
             + (_cap_note(h, c) if not n else f"，当年新引入企业{_cap_note(h, c)[1:] if h else '上限 ' + _y(c)}")
-            for y, y1, i, s, x, h, c, n in zip(paid["total_y"], paid["total_y1"], increase[ok], steps[ok], raw, hit,
-                                               caps, paid["newly_introduced"])]
+            for y, y1, i, s, x, h, c, n in zip(y_t, y1_t, i_t, steps[ok], x_t, hit, caps, paid["newly_introduced"])]
     inc_failed = increase[~ok]
     review = _claim_review(
         failed, "申报条件不符", "生产加工型", ["是"] * len(failed),
-        [f"生产加工型企业，贸易额 {_y(y)}（需 ≥ {threshold_text}），同比增量 {_y(i)}（每满 {step_text} 计一档），"
-         f"增量奖励不予计算" for y, i in zip(failed["total_y"], inc_failed)])
+        [f"生产加工型企业，贸易额 {y}（需 ≥ {threshold_text}），同比增量 {i}（每满 {step_text} 计一档），"
+         f"增量奖励不予计算" for y, i in zip(*_ys(failed["total_y"], inc_failed))])
     return _lines(rid, paid, increase[ok], amount, text), review
 
 

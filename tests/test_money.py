@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from jixi_batch.lpr import LprTable
 from jixi_batch.money import (apply_rate, format_percent, format_yuan, percent, percent_of,
-                              round_half_up_div, spread_largest_remainder, yuan_to_fen)
+                              round_half_up_div, spread_largest_remainder, yuan_texts, yuan_to_fen)
 
 
 @pytest.mark.parametrize("fen, rate, expected", [
@@ -85,3 +85,8 @@ def test_largest_remainder_without_int64_overflow():
     shares = spread_largest_remainder(np.array([9_223_372_037, 1]), np.zeros(2, dtype=np.int64),
                                       np.array([1_000_000_000]), np.arange(2))
     assert shares.tolist() == [1_000_000_000, 0]
+
+
+@given(st.lists(st.integers(min_value=-(10**15), max_value=10**15), max_size=50))
+def test_yuan_texts_is_format_yuan_over_a_column(values):
+    assert yuan_texts(np.array(values, dtype=np.int64), " 元") == [format_yuan(v) + " 元" for v in values]
