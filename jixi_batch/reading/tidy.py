@@ -221,20 +221,10 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
             if ones:
                 percent_ones[header] = ones
-        elif kind == C.BOOL:
-            vals, errs = V.map_unique(col, V.parse_bool, memo)
-        elif kind == C.DATE:
-            vals, errs = V.map_unique(col, V.parse_date, memo)
+        elif kind in _VALUE_PARSERS:
+            vals, errs = V.map_unique(col, _VALUE_PARSERS[kind], memo)
         elif kind == C.YEAR_MONTH:
             vals, errs = V.map_unique(col, lambda v: _year_month(v, year), memo)
-        elif kind == C.DIRECTION:
-            vals, errs = V.map_unique(col, V.parse_direction, memo)
-        elif kind == C.TRADE_MODE:
-            vals, errs = V.map_unique(col, V.parse_trade_mode, memo)
-        elif kind == C.HS_CODE:
-            vals, errs = V.map_unique(col, V.parse_hs_code, memo)
-        elif kind == C.ACCOUNT:
-            vals, errs = V.map_unique(col, V.parse_account, memo)
         elif kind == C.ITEM:
             vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo)
             category = CAT_UNKNOWN_ITEM
@@ -287,6 +277,17 @@ def sheet_warnings(result: SheetResult) -> list[str]:
     return result.warnings + [
         f"文件“{result.file}”工作表“{result.sheet}”列“{header}”有 {count} 个值填写为 1，"
         "按 100% 理解（0.55 或 55 都表示 55%）" for header, count in result.percent_ones.items()]
+
+
+# column kinds whose cells are parsed by a function of the cell alone
+_VALUE_PARSERS = {
+    C.BOOL: V.parse_bool,
+    C.DATE: V.parse_date,
+    C.DIRECTION: V.parse_direction,
+    C.TRADE_MODE: V.parse_trade_mode,
+    C.HS_CODE: V.parse_hs_code,
+    C.ACCOUNT: V.parse_account,
+}
 
 
 def _parse_code(value):
