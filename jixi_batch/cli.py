@@ -10,6 +10,7 @@ import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .model import BUDGET_MODES
@@ -18,6 +19,8 @@ from .timing import paused_gc, stage
 
 # Only light modules above: run_batch starts calamine parsing the input files in background
 # threads (reading/prefetch.py) first and imports numpy, pandas and the rest meanwhile.
+if TYPE_CHECKING:
+    from .policy import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
@@ -87,7 +90,7 @@ def input_paths(args) -> list[Path]:
     return found + [p for p in named if p not in found]
 
 
-def choose_policy(args, year: int | None):
+def choose_policy(args, year: int | None) -> "Policy":
     from .policy import PolicyError, default_policy_path, load_policy
 
     path = args.policy or default_policy_path(year or DEFAULT_YEAR)

@@ -19,10 +19,11 @@ from ..model import (REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LABELS, ROLE_LO
                      ROLE_PROVINCE, InputFile, SheetAccount)
 from ..review import empty as _empty_review, review_frame
 from . import codes as codes_mod
+from .calamine_grid import join_blocks
 from .errors import InputError
+from .opening import unreadable
 from .prefetch import Prefetch
 from .roles import HEADER_SCAN_ROWS, detect_layout, partial_is_credible, title_year
-from .calamine_grid import join_blocks
 from .sheets import RawFile, RawSheet, read_raw
 from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetResult,
                    merge_results, sheet_warnings, tidy_rows, tidy_sheet, typed_frame)
@@ -111,8 +112,7 @@ def _read_file(path: Path, prefetch: Prefetch, ctx: ReadContext) -> _FileRead:
     except InputError:
         raise
     except Exception as exc:  # anything a malformed file can provoke
-        raise InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
-                         "请用Excel打开检查后另存为.xlsx再试。") from exc
+        raise unreadable(path, exc) from exc
 
 
 def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:

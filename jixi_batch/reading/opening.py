@@ -88,6 +88,12 @@ def password(path: Path) -> InputError:
     return InputError(f"文件“{path.name}”设置了打开密码（已加密），程序无法读取。请在Excel中取消密码后另存，再重新运行。")
 
 
+def unreadable(path: Path, exc: Exception) -> InputError:
+    """A file that provoked an unexpected error in reading."""
+    return InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
+                      "请用Excel打开检查后另存为.xlsx再试。")
+
+
 def open_file(path: Path, submit: Submit | None = None) -> OpenedFile:
     """Read, fingerprint, check and parse one input file (InputError when it cannot be used).
 
@@ -101,8 +107,7 @@ def open_file(path: Path, submit: Submit | None = None) -> OpenedFile:
     except InputError:
         raise
     except Exception as exc:  # anything a malformed file can provoke
-        raise InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
-                         "请用Excel打开检查后另存为.xlsx再试。") from exc
+        raise unreadable(path, exc) from exc
 
 
 def _read_bytes(path: Path) -> bytes:
