@@ -2,20 +2,39 @@
 
 OUTPUTS.md: a run never overwrites an earlier run and leaves no half-written file
 behind. A folder that is still being written carries a leading dot and ``.partial``;
-only a complete one gets its final name (``2023年度_20240415-093012``).
+only a complete one gets its final name (``2023年度_20240415-093012``). A run killed
+outright (power cut, ``kill -9``) leaves its hidden staging folder; the next run removes
+it once it is a day old.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
+STALE_AFTER_SECONDS = 24 * 3600     # no run takes a day: an older staging folder was abandoned
 
 
 def run_folder_name(year: int, when: datetime) -> str:
     return f"{year}年度_{when:%Y%m%d-%H%M%S}"
+
+
+def remove_abandoned(output_dir: Path, now: float | None = None) -> None:
+    """Remove staging folders a killed run left behind (untouched for STALE_AFTER_SECONDS).
+
+    Age, not the process id, decides: the output folder may be shared by several
+    computers, and a process id says nothing about another computer's runs.
+    """
+    now = time.time() if now is None else now
+    for path in output_dir.glob(f".*{PARTIAL_SUFFIX}"):
+        try:
+            if path.is_dir() and now - path.stat().st_mtime > STALE_AFTER_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class StagedRunFolder:
@@ -34,6 +53,7 @@ class StagedRunFolder:
 
     def __enter__(self) -> Path:
         self.output_dir.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(self.output_dir)
         self.staging.mkdir()
         return self.staging
 

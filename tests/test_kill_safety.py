@@ -72,3 +72,21 @@ def test_run_to_the_end_is_complete(tmp_path):
     assert proc.wait(timeout=120) == 0
     assert _assert_only_complete_runs(out) == 1
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_day_old_staging_folder_is_removed_a_fresh_one_kept(tmp_path):
+    from datetime import datetime
+
+    from jixi_batch.run_folder import STALE_AFTER_SECONDS, StagedRunFolder
+
+    abandoned = tmp_path / ".2023年度_20240101-080000.4242.partial"
+    running = tmp_path / ".2023年度_20240101-090000.4343.partial"
+    for folder in (abandoned, running):
+        folder.mkdir()
+        (folder / "兑现表.xlsx").write_bytes(b"half")
+    old = time.time() - STALE_AFTER_SECONDS - 60
+    os.utime(abandoned, (old, old))
+    with StagedRunFolder(tmp_path, 2023, datetime(2024, 1, 2, 8, 0, 0)) as folder:
+        (folder / "x.txt").write_text("done")
+    assert not abandoned.exists() and running.exists()
+    assert (tmp_path / "2023年度_20240102-080000" / "x.txt").exists()
