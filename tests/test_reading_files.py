@@ -121,6 +121,16 @@ def test_total_rows_middle_and_bottom_are_skipped_and_counted(tmp_path):
     assert "跳过合计行 3 行" in bundle.console[0]
 
 
+def test_a_header_row_repeated_mid_table_is_one_review_row(tmp_path):
+    rows = [customs_row(), list(CUSTOMS_HEADER), customs_row(code=CODE_B)]
+    bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
+    account = bundle.accounts[0]
+    assert (account.rows_read, account.rows_used, account.rows_review) == (3, 2, 1)
+    assert bundle.review[["类别", "行号", "列", "值"]].values.tolist() == [
+        ["重复表头行", 5, "统一社会信用代码", "统一社会信用代码"]]
+    assert balanced(bundle)
+
+
 def test_firm_name_with_total_word_is_not_a_total_row(tmp_path):
     rows = [customs_row(name="合计贸易有限公司", seq="")]
     bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)

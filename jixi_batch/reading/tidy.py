@@ -46,6 +46,7 @@ CAT_UNKNOWN_ITEM = "未知奖励项目"
 CAT_UNKNOWN_RULE = "未知规则编号"
 CAT_DUPLICATE = "重复申报"
 CAT_OTHER_YEAR = "非计算年度"
+CAT_REPEATED_HEADER = "重复表头行"
 NOT_USED = "，该行未使用"
 
 
@@ -179,7 +180,12 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
 
     problems.add(status == codes_mod.MISSING, code_match.header_text, code_raw, CAT_CODE_MISSING,
                  f"{code_match.header_text}：缺少统一社会信用代码{NOT_USED}")
-    invalid = status == codes_mod.INVALID
+    # the header row again further down (tables pasted one under another): one review row, not
+    # one per cell that is a header text instead of a value
+    repeated = (status == codes_mod.INVALID) & (code_text == codes_mod.normalise_code(code_match.header_text))
+    problems.add(repeated, code_match.header_text, code_raw, CAT_REPEATED_HEADER,
+                 f"该行与表头相同（重复的表头行）{NOT_USED}")
+    invalid = (status == codes_mod.INVALID) & ~repeated
     if invalid.any():
         reasons, _ = V.map_unique(code_text[invalid], lambda c: (codes_mod.invalid_reason(c), None))
         messages = np.empty(n, dtype=object)
@@ -233,7 +239,7 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
             category = CAT_UNKNOWN_RULE
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(kind)
-        bad = errs != None  # noqa: E711
+        bad = (errs != None) & ~repeated  # noqa: E711
         if bad.any():
             cats = np.full(n, category, dtype=object)
             cats[errs == "不能为负数"] = CAT_NEGATIVE

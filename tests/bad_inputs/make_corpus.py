@@ -316,8 +316,8 @@ def cases() -> list[Case]:
     c.start(drop=(CUSTOMS23, CUSTOMS22))
 
     c = case("21_two_candidate_header_rows", "两行都像表头：表头在数据中间又重复了一次（两份导出拼接）",
-             "取第一行表头；重复的表头行列入待核查（统一社会信用代码无效），其余照常",
-             review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": 14}])
+             "取第一行表头；重复的表头行列入待核查（一行，类别“重复表头行”），其余照常",
+             review=[{"类别": "重复表头行", "文件": PROVINCE, "行号": 14}])
     c.start()
     write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: prov[:13] + [p_hdr] + prov[13:]})
 
