@@ -23,6 +23,14 @@ ROLE_LABELS = {
 }
 
 # Source columns carried by every tidy table, so any row can be traced back.
+# the payout workbook's sheets (OUTPUTS.md), in order
+SHEET_SUMMARY = "汇总"
+SHEET_FIRMS = "企业汇总"
+SHEET_LINES = "明细"
+SHEET_REVIEW = "待核查"
+SHEET_CHECK = "数据核对"
+SHEET_ORDER = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHECK]
+
 # 专项资金 modes (OUTPUTS.md --budget-mode): pay as computed and report an excess, or prorate
 BUDGET_MODES = ("report", "prorate")
 

@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import model
+from .model import SHEET_CHECK, SHEET_FIRMS, SHEET_LINES, SHEET_ORDER, SHEET_REVIEW, SHEET_SUMMARY
 from .xlsx_style import (
     MAX_WIDTH,
     WRAP_WIDTH,
@@ -32,12 +33,6 @@ from .xlsx_style import (
     write_header,
 )
 
-SHEET_SUMMARY = "汇总"
-SHEET_FIRMS = "企业汇总"
-SHEET_LINES = "明细"
-SHEET_REVIEW = "待核查"
-SHEET_CHECK = "数据核对"
-SHEET_ORDER = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHECK]
 LINE_HEIGHT = 16       # points per line of wrapped text (11 pt text with CJK fallback fonts)
 
 SUMMARY_HEADERS = ["规则编号", "规则名称", "政策依据", "企业数", "金额(元)"]

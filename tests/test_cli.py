@@ -141,3 +141,18 @@ def test_a_missing_letter_template_exits_1_and_writes_nothing(tmp_path, capsys, 
     assert main(["--output", str(out)]) == 1
     assert "找不到通知书模板" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_earlier_payout_workbook_in_the_input_folder_is_named(tmp_path, capsys):
+    import shutil
+
+    first = tmp_path / "first"
+    assert main(["--output", str(first), "--no-letters"]) == 0
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLES, inputs)
+    shutil.copy(next(first.glob("*/*.xlsx")), inputs)
+    out = tmp_path / "out"
+    assert main(["--input", str(inputs), "--output", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "2023年度外贸奖励兑现表.xlsx" in err and "本程序生成的兑现表" in err and "移出输入文件夹" in err
+    assert not out.exists() or not any(out.iterdir())

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import (REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LABELS, ROLE_LOANS, ROLE_OTHER,
-                     ROLE_PROVINCE, InputFile, SheetAccount)
+                     ROLE_PROVINCE, SHEET_ORDER, InputFile, SheetAccount)
 from ..review import empty as _empty_review, review_frame
 from . import codes as codes_mod
 from .calamine_grid import join_blocks
@@ -117,6 +117,9 @@ def _read_file(path: Path, prefetch: Prefetch, ctx: ReadContext) -> _FileRead:
 
 def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
     path, name = raw.path, raw.path.name
+    if set(SHEET_ORDER) <= {sheet.name for sheet in raw.sheets}:
+        raise InputError(f"文件“{name}”是本程序生成的兑现表（有{'、'.join(SHEET_ORDER)}工作表），不是输入文件。"
+                         "请把它移出输入文件夹后重新运行。")
     warnings: list[str] = []
     notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in raw.skipped_hidden]
     results: list[SheetResult] = []
