@@ -60,12 +60,14 @@ def join_parts(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
     return join_blocks(list(iter_blocks(parts)))
 
 
-def join_blocks(blocks: list[tuple[int, int, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """(grid, filled) from row 0 to the end of the last of ``blocks`` (see :func:`iter_blocks`)."""
-    if len(blocks) == 1 and blocks[0][:2] == (0, 0):
+def join_blocks(blocks: list[tuple[int, int, np.ndarray, np.ndarray]],
+                width: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) from row 0 and column 0 to the end of the last of ``blocks`` (see
+    :func:`iter_blocks`), at least ``width`` columns wide."""
+    width = max([width] + [c + g.shape[1] for _, c, g, _ in blocks])
+    if len(blocks) == 1 and blocks[0][:2] == (0, 0) and blocks[0][2].shape[1] == width:
         return blocks[0][2], blocks[0][3]
     height = max((r + g.shape[0] for r, _, g, _ in blocks), default=0)
-    width = max((c + g.shape[1] for _, c, g, _ in blocks), default=0)
     grid = np.full((height, width), None, dtype=object)
     filled = np.zeros((height, width), dtype=bool)
     for r, c, block, block_filled in blocks:

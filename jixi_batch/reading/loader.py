@@ -194,26 +194,14 @@ def _tidy_in_blocks(sheet: RawSheet, file: str, ctx: ReadContext) -> SheetResult
         memos: dict = {}
         parts = [tidy_rows(grid[start:], filled[start:], start, layout, year, file, sheet.name, ctx, memos)]
         for first_row, first_col, grid, filled in blocks:
-            grid, filled = _in_sheet_columns(grid, filled, first_col, width)
+            # in the sheet's columns: the empty ones left of its first cell, and at least to the header's last
+            grid, filled = join_blocks([(0, first_col, grid, filled)], width)
             parts.append(tidy_rows(grid, filled, first_row, layout, year, file, sheet.name, ctx, memos))
         return merge_results(parts)
     except InputError:
         raise
     except Exception:  # chunks out of order, or one calamine could not parse: read it whole
         return None
-
-
-def _in_sheet_columns(grid: np.ndarray, filled: np.ndarray, first_col: int, width: int):
-    """A block's (grid, filled) with the empty columns left of its first cell, at least
-    ``width`` columns wide."""
-    cols = max(first_col + grid.shape[1], width)
-    if first_col == 0 and grid.shape[1] == cols:
-        return grid, filled
-    out = np.full((len(grid), cols), None, dtype=object)
-    out_filled = np.zeros((len(grid), cols), dtype=bool)
-    out[:, first_col:first_col + grid.shape[1]] = grid
-    out_filled[:, first_col:first_col + grid.shape[1]] = filled
-    return out, out_filled
 
 
 def _has_content(grid: np.ndarray) -> bool:

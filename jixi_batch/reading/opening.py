@@ -88,6 +88,12 @@ def password(path: Path) -> InputError:
     return InputError(f"文件“{path.name}”设置了打开密码（已加密），程序无法读取。请在Excel中取消密码后另存，再重新运行。")
 
 
+def calamine_failure(path: Path, exc: Exception) -> InputError:
+    """What calamine's error on a workbook means for the clerk: a password, or a damaged file."""
+    text = str(exc).lower()
+    return password(path) if "password" in text or "encrypt" in text or "protect" in text else corrupt(path)
+
+
 def unreadable(path: Path, exc: Exception) -> InputError:
     """A file that provoked an unexpected error in reading."""
     return InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
@@ -165,10 +171,7 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
             parts = _submit_parse(data, scans.get(name), scans, submit)
             sheets.append((name, parts or [done(workbook.get_sheet_by_name(name))]))
     except Exception as exc:  # calamine raises its own error types for bad files
-        text = str(exc).lower()
-        if "password" in text or "encrypt" in text or "protect" in text:
-            raise password(path) from exc
-        raise corrupt(path) from exc
+        raise calamine_failure(path, exc) from exc
     return OpenedFile(path, sha, is_excel=True, data=data, sheets=sheets, hidden=hidden, scans=scans)
 
 

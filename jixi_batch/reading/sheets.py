@@ -19,7 +19,7 @@ import pandas as pd
 
 from .calamine_grid import iter_blocks, sheet_grid
 from .errors import InputError
-from .opening import OpenedFile, corrupt, password
+from .opening import OpenedFile, calamine_failure
 
 
 @dataclass
@@ -68,11 +68,11 @@ def read_raw(opened: OpenedFile) -> RawFile:
     for name, parts in opened.sheets:
         scan = opened.scans.get(name)
         uncached = scan is not None and scan.uncached
+        parse_whole = functools.partial(opened.parse_whole, name)
         if len(parts) > 1 and not uncached:
-            sheets.append(RawSheet(name, parts=parts, parse_whole=functools.partial(opened.parse_whole, name),
-                                   path=path))
+            sheets.append(RawSheet(name, parts=parts, parse_whole=parse_whole, path=path))
             continue
-        grid, filled = _reading(path, lambda: sheet_grid(parts, lambda: opened.parse_whole(name)))
+        grid, filled = _reading(path, functools.partial(sheet_grid, parts, parse_whole))
         sheets.append(RawSheet(name, _with_formulas(grid, scan)) if uncached else RawSheet(name, grid, filled))
     return RawFile(path, opened.sha256, sheets, opened.hidden)
 
@@ -82,10 +82,7 @@ def _reading(path: Path, read):
     try:
         return read()
     except Exception as exc:  # any reader failure on a bad workbook
-        text = str(exc).lower()
-        if "password" in text or "encrypt" in text or "protect" in text:
-            raise password(path) from exc
-        raise corrupt(path) from exc
+        raise calamine_failure(path, exc) from exc
 
 
 def _with_formulas(grid: np.ndarray, scan) -> np.ndarray:
