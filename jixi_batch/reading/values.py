@@ -184,17 +184,15 @@ def map_unique(col, parse, memo: dict | None = None) -> tuple[np.ndarray, np.nda
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     if _may_hide_booleans(uniques):
         codes, uniques = pd.factorize(_bool_safe_keys(col), use_na_sentinel=True)
-    if memo is None:
-        results = [parse(_unkey(u)) for u in uniques]
-    else:
-        results = []
-        for u in uniques:
-            value = _unkey(u)
-            key = (value.__class__, value)          # True == 1 == 1.0: keep them apart
-            result = memo.get(key)
-            if result is None:
-                result = memo[key] = parse(value)
-            results.append(result)
+    memo = {} if memo is None else memo
+    results = []
+    for u in uniques:
+        value = _unkey(u)
+        key = (value.__class__, value)          # True == 1 == 1.0: keep them apart
+        result = memo.get(key)
+        if result is None:
+            result = memo[key] = parse(value)
+        results.append(result)
     results.append(parse(None))
     values = np.empty(len(results), dtype=object)
     errors = np.empty(len(results), dtype=object)
