@@ -22,13 +22,13 @@ def run_folder_name(year: int, when: datetime) -> str:
     return f"{year}年度_{when:%Y%m%d-%H%M%S}"
 
 
-def remove_abandoned(output_dir: Path, now: float | None = None) -> None:
+def remove_abandoned(output_dir: Path) -> None:
     """Remove staging folders a killed run left behind (untouched for STALE_AFTER_SECONDS).
 
     Age, not the process id, decides: the output folder may be shared by several
     computers, and a process id says nothing about another computer's runs.
     """
-    now = time.time() if now is None else now
+    now = time.time()
     for path in output_dir.glob(f".*{PARTIAL_SUFFIX}"):
         try:
             if path.is_dir() and now - path.stat().st_mtime > STALE_AFTER_SECONDS:
