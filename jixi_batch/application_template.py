@@ -13,6 +13,7 @@ import pathlib
 
 import xlsxwriter
 
+from .tables import Firms, Loans, OtherAwards, Table
 from .xlsx_style import (
     WORKBOOK_OPTIONS,
     Styles,
@@ -26,50 +27,15 @@ from .xlsx_style import (
 TEMPLATE_ROWS = 2000          # rows carrying validation and column formats
 TEMPLATE_FILENAME = "企业申报汇总.xlsx"
 
-SHEET_FIRMS = "企业信息"
-SHEET_LOANS = "贷款台账"
-SHEET_OTHER = "其他奖励"
+SHEET_FIRMS, = Firms.sheet_names
+SHEET_LOANS, = Loans.sheet_names
+SHEET_OTHER, = OtherAwards.sheet_names
 SHEET_HELP = "填表说明"
 
-_CODE_HINT = "18位统一社会信用代码，按文本填写（字母请大写）。"
 
-# Each column: (header, kind, input-message, minimum display width)
-# kinds: code, text, phone, account, yesno, pct, money, qty, count, days, date, rule
-FIRM_COLUMNS = [
-    ("统一社会信用代码", "code", _CODE_HINT, 22),
-    ("企业名称", "text", "与营业执照一致的企业全称。", 30),
-    ("所属县区", "text", "企业所属县（市、区）。", 10),
-    ("通讯地址", "text", "用于寄送兑现通知书。", 30),
-    ("联系人", "text", "企业联系人姓名。", 8),
-    ("联系电话", "phone", "手机或座机号码，按文本填写。", 14),
-    ("开户银行", "text", "收款账户的开户银行全称。", 24),
-    ("银行账号", "account", "收款银行账号，按文本填写，不要写成数字或科学计数。", 24),
-    ("当年新引入", "yesno", "请选择“是”或“否”；当年新引入的企业填“是”。", 10),
-    ("生产加工型", "yesno", "请选择“是”或“否”；生产加工型外贸企业填“是”。", 10),
-    ("能源资源进口落地率(%)", "pct", "填0–100的数字，如 55 表示 55%。", 0),
-    ("煤炭落地数量(吨)", "qty", "当年进口并落地省内使用的煤炭数量，单位：吨，不能为负数。", 0),
-    ("本地加工产品出口额(元)", "money", "单位：元，不能为负数。", 0),
-    ("平台入驻费(元)", "money", "第三方跨境电商平台入驻费，单位：元，不能为负数。", 0),
-    ("推广费(元)", "money", "跨境电商平台宣传推广费，单位：元，不能为负数。", 0),
-    ("服务企业数(家)", "count", "外贸综合服务企业当年服务的企业数，填整数。", 0),
-    ("银行手续费(元)", "money", "开展出口业务发生的银行手续费，单位：元，不能为负数。", 0),
-]
-
-LOAN_COLUMNS = [
-    ("统一社会信用代码", "code", _CODE_HINT, 22),
-    ("贷款银行", "text", "发放出口融资贷款的银行。", 24),
-    ("发放日", "date", "贷款发放日期，如 2023-05-10。", 12),
-    ("本金(元)", "money", "贷款本金，单位：元，不能为负数。", 0),
-    ("计息天数", "days", "当年计息天数，填整数。", 0),
-    ("实付利息(元)", "money", "当年实际支付的利息，单位：元，不能为负数。", 0),
-]
-
-OTHER_COLUMNS = [
-    ("统一社会信用代码", "code", _CODE_HINT, 22),
-    ("规则编号", "rule", "从下拉列表选择已获奖励对应的规则编号（见“填表说明”）。", 10),
-    ("政策名称", "text", "已获奖励的政策名称。", 30),
-    ("已获金额(元)", "money", "同一事项已获得的奖励金额，单位：元，不能为负数。", 0),
-]
+def template_columns(table: type[Table]) -> list[tuple[str, str, str, int]]:
+    """(header, validation kind, input hint, minimum width) of each column the clerk fills."""
+    return [(c.header, c.kind.template, c.hint, c.width) for c in table.columns if c.template]
 
 
 def _validation(kind: str, rule_ids: list[str]) -> dict:
@@ -206,8 +172,7 @@ def write_application_template(path, policy: dict) -> None:
     wb = xlsxwriter.Workbook(str(pathlib.Path(path)), dict(WORKBOOK_OPTIONS))
     wb.set_properties({"title": "企业申报汇总", "subject": "鸡西市外贸奖励申报"})
     styles = Styles(wb)
-    _data_sheet(wb, styles, SHEET_FIRMS, FIRM_COLUMNS, rule_ids)
-    _data_sheet(wb, styles, SHEET_LOANS, LOAN_COLUMNS, rule_ids)
-    _data_sheet(wb, styles, SHEET_OTHER, OTHER_COLUMNS, rule_ids)
+    for table in (Firms, Loans, OtherAwards):
+        _data_sheet(wb, styles, table.sheet_names[0], template_columns(table), rule_ids)
     _help_sheet(wb, styles, policy)
     wb.close()

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .model import BUDGET_MODES
-from .reading.prefetch import Prefetch
+from .reading.opening import INPUT_EXTS
+from .reading.workbooks import Workbooks
 from .timing import paused_gc, stage
 
 # Only light modules above: run_batch starts calamine parsing the input files in background
-# threads (reading/prefetch.py) first and imports numpy, pandas and the rest meanwhile.
+# threads (reading/workbooks.py) first and imports numpy, pandas and the rest meanwhile.
 if TYPE_CHECKING:
     from .policy import Policy
 
@@ -26,7 +27,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
 DEFAULT_OUTPUT = PROJECT_ROOT / "output"
 LETTER_TEMPLATE = PROJECT_ROOT / "templates" / "notice_letter.docx"
-INPUT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 DEFAULT_YEAR = 2023
 TEMPLATE_NAME = "企业申报汇总（空白模板）.xlsx"
 
@@ -47,7 +47,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(prog="python process.py",
                                    description="鸡西市外贸奖励兑现批处理：读取海关数据、省级奖励名单和企业申报汇总，计算奖励并生成兑现表和通知书。")
-    parser.add_argument("--input", type=Path, help="输入文件夹（其中的 .xlsx/.xls/.csv 都会读取，自动识别用途）")
+    parser.add_argument("--input", type=Path, help="输入文件夹（其中的表格文件都会读取，自动识别用途）")
     parser.add_argument("--output", type=Path, help="输出文件夹（每次运行新建一个子文件夹）")
     parser.add_argument("--customs", type=Path, action="append", default=[], help="海关数据文件（可给两次：当年与上年）")
     parser.add_argument("--province", type=Path, help="省级奖励名单文件")
@@ -82,11 +82,11 @@ def input_paths(args) -> list[Path]:
     if not folder.is_dir():
         raise RunError(f"找不到输入文件夹：{folder}")
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
-    found = [p for p in files if p.suffix.lower() in INPUT_SUFFIXES]
-    for skipped in (p for p in files if p.suffix.lower() not in INPUT_SUFFIXES):
-        print(f"{skipped.name}：不是 .xlsx/.xls/.csv 文件，未读取")
+    found = [p for p in files if p.suffix.lower() in INPUT_EXTS]
+    for skipped in (p for p in files if p.suffix.lower() not in INPUT_EXTS):
+        print(f"{skipped.name}：不是表格文件（.xlsx、.xls、.csv 等），未读取")
     if not found and not named:
-        raise RunError(f"输入文件夹中没有 .xlsx/.xls/.csv 文件：{folder}")
+        raise RunError(f"输入文件夹中没有表格文件（.xlsx、.xls、.csv 等）：{folder}")
     return found + [p for p in named if p not in found]
 
 
@@ -104,17 +104,17 @@ def choose_policy(args, year: int | None) -> "Policy":
 
 def run_batch(args) -> int:
     paths = input_paths(args)
-    with Prefetch(paths) as prefetch:
+    with Workbooks(paths) as books:
         from .reading import InputError, read_inputs
 
         policy = choose_policy(args, args.year)
         try:
             with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy.data, args.year, prefetch)
+                bundle = read_inputs(paths, policy.data, args.year, books)
             if args.year is None and args.policy is None and bundle.year != policy.year:
                 policy = choose_policy(args, bundle.year)
                 with stage("read"), paused_gc():
-                    bundle = read_inputs(paths, policy.data, bundle.year, prefetch)
+                    bundle = read_inputs(paths, policy.data, bundle.year, books)
         except InputError as exc:
             raise RunError(str(exc)) from None
     from .calculate import calculate

@@ -15,14 +15,15 @@ import pandas as pd
 from .lpr import LprTable, interest_denominator
 from .policy import Policy
 from .review import empty as empty_review, review_frame
+from .tables import Firms
 
 GRAMS_PER_TONNE = 1_000_000
 MILLI = 1000
 
-APP_TEXT = ["district", "address", "contact", "phone", "bank", "account"]
-APP_FLAGS = ["newly_introduced", "processing_type"]
-APP_NUMBERS = ["landing_rate_ppm", "coal_landed_g", "local_export_fen", "platform_fee_fen",
-               "promo_fee_fen", "served_firms", "bank_fee_fen"]
+# the applications' columns a rule or a letter reads, by kind (tables.Firms declares them)
+APP_TEXT = Firms.fields_of("str")
+APP_FLAGS = Firms.fields_of("bool")
+APP_NUMBERS = Firms.fields_of("int64")
 
 
 def _prefix_mask(values: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:

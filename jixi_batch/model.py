@@ -1,28 +1,13 @@
-"""The tables that flow between the stages, named once.
+"""The tables that flow between the stages after reading, named once.
 
-Every stage reads and writes pandas DataFrames whose columns are listed here.
-Money is always integer fen (int64); codes are normalised 18-character strings.
+The input tables are declared in ``tables.py``; the review rows, award lines, firm summary and
+run result are named here. Money is always integer fen (int64); codes are normalised
+18-character strings.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# --- roles a sheet can play (INPUTS.md) -------------------------------------
-ROLE_CUSTOMS = "customs"
-ROLE_PROVINCE = "province"
-ROLE_FIRMS = "app_firms"          # 企业申报汇总 / 企业信息
-ROLE_LOANS = "app_loans"          # 企业申报汇总 / 贷款台账
-ROLE_OTHER = "app_other_awards"   # 企业申报汇总 / 其他奖励
-
-ROLE_LABELS = {
-    ROLE_CUSTOMS: "海关数据",
-    ROLE_PROVINCE: "省级奖励",
-    ROLE_FIRMS: "企业申报汇总-企业信息",
-    ROLE_LOANS: "企业申报汇总-贷款台账",
-    ROLE_OTHER: "企业申报汇总-其他奖励",
-}
-
-# Source columns carried by every tidy table, so any row can be traced back.
 # the payout workbook's sheets (OUTPUTS.md), in order
 SHEET_SUMMARY = "汇总"
 SHEET_FIRMS = "企业汇总"
@@ -33,45 +18,6 @@ SHEET_ORDER = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHEC
 
 # 专项资金 modes (OUTPUTS.md --budget-mode): pay as computed and report an excess, or prorate
 BUDGET_MODES = ("report", "prorate")
-
-SRC_COLS = ["src_file", "src_sheet", "src_row"]
-
-# --- tidy tables produced by reading ---------------------------------------
-CUSTOMS_COLS = [
-    "code", "name", "year", "month",
-    "direction",        # "I" import / "E" export
-    "trade_mode",       # 4-digit text, e.g. "0110", "9610"
-    "hs_code",          # text, leading zeros restored (8 or 10 digits)
-    "quantity_milli",   # int64: quantity x 1000, half-up
-    "unit",             # text as given, e.g. "千克", "吨"
-    "amount_fen",       # int64; negative rows are corrections and are kept
-] + SRC_COLS
-
-PROVINCE_COLS = [
-    "code", "name",
-    "item",             # canonical provincial item name from the policy file
-    "rule_id",          # rule fed by the item (policy file mapping)
-    "amount_fen", "doc_no",
-] + SRC_COLS
-
-FIRM_COLS = [
-    "code", "name", "district", "address", "contact", "phone",
-    "bank", "account",                  # account always text
-    "newly_introduced",                 # bool (是 -> True; empty -> False)
-    "processing_type",                  # bool
-    "landing_rate_ppm",                 # int64, 55% -> 550000; empty -> 0
-    "coal_landed_g",                    # int64 grams (tonnes x 1e6)
-    "local_export_fen", "platform_fee_fen", "promo_fee_fen",
-    "served_firms",                     # int64
-    "bank_fee_fen",
-] + SRC_COLS
-
-LOAN_COLS = [
-    "code", "bank_name", "issue_date",  # issue_date: datetime64[ns] (NaT never reaches here)
-    "principal_fen", "days", "interest_paid_fen",
-] + SRC_COLS
-
-OTHER_AWARD_COLS = ["code", "rule_id", "policy_name", "amount_fen"] + SRC_COLS
 
 # --- review rows (待核查) -----------------------------------------------------
 REVIEW_COLS = ["类别", "文件", "工作表", "行号", "列", "值", "统一社会信用代码", "企业名称", "说明"]

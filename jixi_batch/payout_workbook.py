@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import model
+from .tables import ROLE_LABELS
 from .model import SHEET_CHECK, SHEET_FIRMS, SHEET_LINES, SHEET_ORDER, SHEET_REVIEW, SHEET_SUMMARY
 from .xlsx_style import (
     MAX_WIDTH,
@@ -310,7 +311,7 @@ def _write_summary(wb, styles: Styles, result: model.RunResult, title: str) -> N
     r += 1
     role_cap = 30
     for f in result.files:
-        roles = "、".join(model.ROLE_LABELS.get(x, str(x)) for x in f.roles)
+        roles = "、".join(ROLE_LABELS.get(x, str(x)) for x in f.roles)
         ws.write_string(r, 0, str(f.path), styles.text)
         ws.write_string(r, 1, str(f.sha256), styles.text)
         ws.write_string(r, 2, roles, styles.wrap)
@@ -398,7 +399,7 @@ def _write_check(wb, styles: Styles, result: model.RunResult, title: str) -> Non
     cols = [
         _Col("文件", "text", [a.file for a in accts]),
         _Col("工作表", "text", [a.sheet for a in accts]),
-        _Col("角色", "text", [model.ROLE_LABELS.get(a.role, a.role) for a in accts]),
+        _Col("角色", "text", [ROLE_LABELS.get(a.role, a.role) for a in accts]),
         _Col("读取行数", "int", [a.rows_read for a in accts]),
         _Col("使用行数", "int", [a.rows_used for a in accts]),
         _Col("待核查行数", "int", [a.rows_review for a in accts]),

@@ -130,7 +130,7 @@ def test_files_of_other_kinds_are_named_and_skipped(tmp_path, capsys):
         (folder / path.name).write_bytes(path.read_bytes())
     (folder / "说明.txt").write_text("海关数据另见附件", encoding="utf-8")
     assert main(["--input", str(folder), "--output", str(tmp_path / "out"), "--no-letters"]) == 0
-    assert "说明.txt：不是 .xlsx/.xls/.csv 文件，未读取" in capsys.readouterr().out
+    assert "说明.txt：不是表格文件（.xlsx、.xls、.csv 等），未读取" in capsys.readouterr().out
 
 
 def test_a_missing_letter_template_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from jixi_batch import model
+from jixi_batch.tables import Customs, Firms, Loans, OtherAwards
 from jixi_batch.payout_workbook import (
     CHECK_BAD,
     CHECK_OK,
@@ -123,14 +124,14 @@ def _result(**kw) -> model.RunResult:
         firms=firms,
         review=_review(),
         accounts=[
-            model.SheetAccount("海关数据2023.xlsx", "Sheet1", model.ROLE_CUSTOMS, 100, 97, 2, 1),
-            model.SheetAccount("企业申报汇总.xlsx", "企业信息", model.ROLE_FIRMS, 10, 9, 1, 0),
-            model.SheetAccount("企业申报汇总.xlsx", "贷款台账", model.ROLE_LOANS, 5, 3, 1, 0),
+            model.SheetAccount("海关数据2023.xlsx", "Sheet1", Customs.role, 100, 97, 2, 1),
+            model.SheetAccount("企业申报汇总.xlsx", "企业信息", Firms.role, 10, 9, 1, 0),
+            model.SheetAccount("企业申报汇总.xlsx", "贷款台账", Loans.role, 5, 3, 1, 0),
         ],
         files=[
-            model.InputFile("海关数据2023.xlsx", "a" * 64, [model.ROLE_CUSTOMS], 100),
+            model.InputFile("海关数据2023.xlsx", "a" * 64, [Customs.role], 100),
             model.InputFile("=企业申报汇总.xlsx", "b" * 64,
-                            [model.ROLE_FIRMS, model.ROLE_LOANS, model.ROLE_OTHER], 15),
+                            [Firms.role, Loans.role, OtherAwards.role], 15),
         ],
         fund_fen=2_000_000_000,
         total_before_budget_fen=total + 567,

@@ -9,8 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixi_batch.model import (CUSTOMS_COLS, FIRM_COLS, LOAN_COLS, OTHER_AWARD_COLS, PROVINCE_COLS,
-                              REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER, ROLE_PROVINCE)
+from jixi_batch.model import REVIEW_COLS
+from jixi_batch.tables import Customs, Firms, Loans, OtherAwards, Province
+
+CUSTOMS_COLS, PROVINCE_COLS = Customs.tidy_columns(), Province.tidy_columns()
+FIRM_COLS, LOAN_COLS, OTHER_AWARD_COLS = Firms.tidy_columns(), Loans.tidy_columns(), OtherAwards.tidy_columns()
+ROLE_CUSTOMS, ROLE_PROVINCE, ROLE_FIRMS = Customs.role, Province.role, Firms.role
+ROLE_LOANS, ROLE_OTHER = Loans.role, OtherAwards.role
 from jixi_batch.reading import InputBundle, InputError, read_inputs
 from test_reading_support import (CODE_A, CODE_B, CODE_C, CUSTOMS_HEADER, FIRM_HEADER, LOAN_HEADER,
                                   OTHER_HEADER, POLICY, PROVINCE_HEADER, customs_file, customs_row,

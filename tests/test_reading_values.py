@@ -102,20 +102,39 @@ def test_date_errors(raw):
     "2023-05-31", 45056, "2023/05", 202305.0,
 ])
 def test_year_month(raw):
-    assert V.parse_year_month(raw) == ((2023, 5), None)
+    assert V.parse_period(raw) == ((2023, 5), None)
+
+
+@pytest.mark.parametrize("raw", [2023, "2023", "2023年", "2023年度", "2023年全年", 2023.0, "2023年1-12月",
+                                 "2023年1月-12月", "2023年1月至12月", "2023年01～12月份", "2023.1-12", "202301-202312",
+                                 "2023年1月-2023年12月", " 2023 年 1-12 月 ", "2023年1-12月累计"])
+def test_a_year_alone_or_a_whole_year_range_is_the_whole_year(raw):
+    """INPUTS.md "Periods": a year alone and a cumulative range over the whole year (month 0)."""
+    assert V.parse_period(raw) == ((2023, 0), None)
+
+
+@pytest.mark.parametrize("raw", ["2023年1-6月", "2023年7-12月", "202301-202306", "2023年2月-12月"])
+def test_a_range_over_part_of_a_year_is_an_error_naming_it(raw):
+    period, error = V.parse_period(raw)
+    assert period is None and "不是全年数据" in error
 
 
 def test_year_month_bare_month_and_errors():
-    assert V.parse_year_month("5月") == ((None, 5), None)
-    assert V.parse_year_month(5) == ((None, 5), None)
-    for raw in ["202313", "2023", "abc", None, True]:
-        assert V.parse_year_month(raw)[1] is not None
+    assert V.parse_period("5月") == ((None, 5), None)
+    assert V.parse_period(5) == ((None, 5), None)
+    assert V.parse_period("1-12月") == ((None, 0), None)
+    assert V.parse_period("2023-1-12") == ((2023, 1), None)        # a day, not a range
+    for raw in ["202313", "20231", "abc", None, True, "2023年13月", "2023年12-1月"]:
+        assert V.parse_period(raw)[1] is not None
 
 
 @pytest.mark.parametrize("raw,expected", [
     ("01012100", "01012100"), ("1012100", "01012100"), (1012100, "01012100"), (1012100.0, "01012100"),
     ("270112", None), ("2701.1210", "27011210"), ("270112100", "0270112100"), ("2701121000", "2701121000"),
     ("27O1", None), (None, None), (12.5, None),
+    # INPUTS.md "Code and name pairs": a code typed through a number, or written in groups
+    ("27011210.0", "27011210"), ("27011210.00", "27011210"), ("2701121.0", "02701121"), ("2701.12.10", "27011210"),
+    ("8517120000.0", "8517120000"), ("27011210.5", None),
 ])
 def test_hs_code(raw, expected):
     value, error = V.parse_hs_code(raw)
@@ -133,9 +152,28 @@ def test_trade_mode(raw, expected):
     assert V.parse_trade_mode(raw) == (expected, None)
 
 
-@pytest.mark.parametrize("raw", ["一般贸易", None, ""])
+@pytest.mark.parametrize("raw", ["一般贸易", None, "", "10", 10, "10 一般贸易"])
 def test_trade_mode_errors(raw):
+    """Without the policy file's name table a name cannot be a code; a 2-digit code is the customs
+    statistics' own 贸易方式, never padded into a 监管方式 (0010)."""
     assert V.parse_trade_mode(raw)[1] is not None
+
+
+NAMES = {V.trade_mode_key(name): code for name, code in
+         [("一般贸易", "0110"), ("跨境电子商务", "9610"), ("进料对口", "0615"), ("保税电商A", "1239")]}
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("一般贸易", "0110"), (" 跨境 电子商务 ", "9610"), ("进料对口", "0615"), ("保税电商Ａ", "1239"),
+    ("一般贸易(0110)", "0110"), ("一般贸易（0110）", "0110"), ("10 一般贸易", "0110"), ("0110 随便写", "0110"),
+])
+def test_trade_mode_names_map_through_the_policy_table(raw, expected):
+    assert V.parse_trade_mode(raw, NAMES) == (expected, None)
+
+
+@pytest.mark.parametrize("raw", ["不存在的贸易方式", "10", "39 其他贸易方式"])
+def test_trade_mode_unknown_name_is_an_error(raw):
+    assert V.parse_trade_mode(raw, NAMES)[1] is not None
 
 
 @pytest.mark.parametrize("raw,expected", [("进口", "I"), ("出口", "E"), ("i", "I"), ("E", "E"), ("进", "I"),

@@ -1,4 +1,5 @@
-"""A sheet cut into row chunks and parsed chunk by chunk gives the very grid of a whole parse."""
+"""A sheet cut into row chunks and read block by block gives the very grid, and the very tables,
+of a whole parse (reading/workbooks.py: files in → sheets → blocks of cells)."""
 from __future__ import annotations
 
 import io
@@ -13,11 +14,12 @@ import pytest
 import python_calamine
 import xlsxwriter
 
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from jixi_batch.reading import sheet_chunks
-from jixi_batch.reading.calamine_grid import PartsOverlap, join_parts, sheet_grid
-from jixi_batch.reading.opening import check_zip, done, open_file
-from jixi_batch.reading.prefetch import Prefetch
-from jixi_batch.reading.sheets import read_raw
+from jixi_batch.reading.calamine_grid import PartsOverlap, join_blocks, join_parts, sheet_grid
+from jixi_batch.reading.opening import check_zip, done
+from jixi_batch.reading.workbooks import SheetRestart, Workbooks
 from jixi_batch.reading.xlsx_guard import scan_workbook, sheet_members
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,6 +134,17 @@ def test_leading_empty_rows_and_columns_are_kept():
                                                                         (19, 3, 4.0)]
 
 
+def _sheet_blocks(path: Path, workers: int) -> tuple[int, tuple]:
+    """(number of blocks, joined grid) of the first sheet of ``path``, read through Workbooks."""
+    with Workbooks([path], workers=workers) as books:
+        sheet = books.open(path).sheets[0]
+        try:
+            blocks = list(sheet.blocks())
+        except SheetRestart:
+            blocks = list(sheet.blocks())
+    return len(blocks), join_blocks([(b.row, b.col, b.grid, b.filled) for b in blocks])
+
+
 def test_a_big_sheet_is_cut_and_read_as_a_whole_parse(tmp_path, monkeypatch):
     path = tmp_path / "big.xlsx"
     wb = xlsxwriter.Workbook(str(path))
@@ -141,12 +154,35 @@ def test_a_big_sheet_is_cut_and_read_as_a_whole_parse(tmp_path, monkeypatch):
         ws.write_row(i, 0, [202301 + i % 12, f"91230300MA{i:08d}", i * 1.25])
     wb.close()
     monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 8192)
-    with Prefetch([path], workers=2) as prefetch:
-        opened = prefetch.opened(path)
-        assert len(opened.sheets[0][1]) > 10
-        chunked = read_raw(opened).sheets[0]
-    whole = read_raw(open_file(path)).sheets[0]
-    assert _same_grid((chunked.grid, chunked.filled), (whole.grid, whole.filled))
+    count, chunked = _sheet_blocks(path, workers=2)
+    assert count > 10
+    assert _same_grid(chunked, _sheet_blocks(path, workers=1)[1])
+
+
+CELLS = st.one_of(st.none(), st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=32),
+                  st.booleans(), st.text(alphabet="0123456789ABC合计金额 ，", max_size=6))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELLS, max_size=6), min_size=1, max_size=60), first_row=st.integers(0, 5),
+       first_col=st.integers(0, 3), chunk_bytes=st.integers(1, 3000))
+def test_two_ways_of_cutting_a_sheet_give_the_same_grid(tmp_path, monkeypatch, rows, first_row, first_col,
+                                                        chunk_bytes):
+    """Property: whatever the cells and wherever the cuts fall, the blocks of a sheet cut into
+    chunks join to the grid of the same sheet parsed whole."""
+    path = tmp_path / "p.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(first_row + r, first_col + c, value)
+    wb.close()
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(sheet_chunks, "OWN_THREAD_BYTES", 1 << 30)
+    whole = _sheet_blocks(path, workers=1)[1]
+    cut = _sheet_blocks(path, workers=2)[1]
+    assert _same_grid(cut, whole)
 
 
 def test_booleans_share_objects_down_the_column_across_chunks(tmp_path):
@@ -173,19 +209,35 @@ def _bundle(folder: Path):
     return read_inputs(paths, load_policy(default_policy_path(2023)).data)
 
 
+def _count_blocks(monkeypatch) -> dict:
+    """Count the blocks each sheet is read in, and the restarts (name -> [blocks, restarts])."""
+    from jixi_batch.reading import workbooks
+
+    counts: dict = {}
+    chunks = workbooks.Sheet._chunks
+
+    def counting(self):
+        entry = counts.setdefault(self.name, [0, 0])
+        try:
+            for block in chunks(self):
+                entry[0] += 1
+                yield block
+        except SheetRestart:
+            entry[1] += 1
+            raise
+    monkeypatch.setattr(workbooks.Sheet, "_chunks", counting)
+    return counts
+
+
 @pytest.mark.parametrize("chunk_bytes", [512, 8192, 65536])
 def test_reading_in_chunks_gives_the_same_bundle(monkeypatch, chunk_bytes):
     """Tidied chunk by chunk; 512-byte chunks hold fewer rows than the header search."""
-    from jixi_batch.reading import loader
-
     whole = _bundle(REPO / "input_samples")
     monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", chunk_bytes)
     monkeypatch.setattr(sheet_chunks, "OWN_THREAD_BYTES", 1024)     # the sheets not cut: a thread each
-    in_blocks = []
-    tidy_in_blocks = loader._tidy_in_blocks
-    monkeypatch.setattr(loader, "_tidy_in_blocks", lambda *a: in_blocks.append(tidy_in_blocks(*a)) or in_blocks[-1])
+    counts = _count_blocks(monkeypatch)
     chunked = _bundle(REPO / "input_samples")
-    assert in_blocks and all(r is not None for r in in_blocks)
+    assert counts["进出口明细"][0] > 1 and not any(restarts for _, restarts in counts.values())
     for table in ("customs", "province", "firms", "loans", "other_awards", "review"):
         pd.testing.assert_frame_equal(getattr(chunked, table), getattr(whole, table))
     assert chunked.accounts == whole.accounts
@@ -193,8 +245,7 @@ def test_reading_in_chunks_gives_the_same_bundle(monkeypatch, chunk_bytes):
 
 
 def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch):
-    """Data rows stored last-first: the chunks overlap, the sheet is read whole, same result."""
-    from jixi_batch.reading import loader
+    """Data rows stored last-first: the chunks overlap, the sheet is read again whole, same result."""
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -215,12 +266,9 @@ def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch):
         (folder / path.name).write_bytes(data)
     whole = _bundle(folder)
     monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 4096)
-    results = []
-    tidy_in_blocks = loader._tidy_in_blocks
-    monkeypatch.setattr(loader, "_tidy_in_blocks", lambda s, *a: results.append((s.name, tidy_in_blocks(s, *a)))
-                        or results[-1][1])
+    counts = _count_blocks(monkeypatch)
     chunked = _bundle(folder)
-    assert dict(results)["进出口明细"] is None
+    assert counts["进出口明细"][1] == 1
     pd.testing.assert_frame_equal(chunked.customs, whole.customs)
     pd.testing.assert_frame_equal(chunked.review, whole.review)
 
@@ -228,7 +276,28 @@ def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch):
 def test_one_thread_parses_sheets_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 4096)
     path = REPO / "input_samples" / "海关数据2023.xlsx"
-    with Prefetch([path], workers=1) as prefetch:
-        assert len(prefetch.opened(path).sheets[0][1]) == 1
-    with Prefetch([path], workers=2) as prefetch:
-        assert len(prefetch.opened(path).sheets[0][1]) > 1
+    assert _sheet_blocks(path, workers=1)[0] == 1
+    assert _sheet_blocks(path, workers=2)[0] > 1
+
+
+def test_merged_cells_of_a_cut_sheet_come_from_its_xml(tmp_path, monkeypatch):
+    """A chunk carries no <mergeCells>: the merges of a cut sheet are read from the XML's tail."""
+    import openpyxl
+
+    path = tmp_path / "m.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(400):
+        ws.append([f"项目{i // 4}", i, "x" * 20])
+    ws.merge_cells("A5:A8")
+    ws.merge_cells("B390:C395")
+    wb.save(path)
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 2048)
+    with Workbooks([path], workers=2) as books:
+        cut = books.open(path).sheets[0]
+        assert sorted(cut.merges) == [(4, 0, 7, 0), (389, 1, 394, 2)]
+        assert len(list(cut.blocks())) > 1
+    with Workbooks([path], workers=1) as books:
+        whole = books.open(path).sheets[0]
+        list(whole.blocks())
+        assert sorted(whole.merges) == sorted(cut.merges)

@@ -3,7 +3,7 @@
     from jixi_batch.reading import read_inputs, InputBundle, InputError
     bundle = read_inputs(paths, policy, year=None)
 
-The names are loaded on first use, so that ``jixi_batch.reading.prefetch`` can start
+The names are loaded on first use, so that ``jixi_batch.reading.workbooks`` can start
 parsing the input files before numpy and pandas are imported.
 """
 from .errors import InputError

@@ -1,10 +1,10 @@
 """read_inputs: every input file to tidy tables, review rows and a row account.
 
-Order of work: open each file (sheets.py), find each sheet's role and header
-(roles.py), parse it (tidy.py); then across files: check the roles (one province
-file, one applications workbook, at least one customs file), fix the policy year Y,
-move customs rows of other years to review, hold firms listed twice in 企业信息, and
-list codes whose check character fails.
+Order of work: open each file (:mod:`.workbooks`: files → sheets → blocks of cells), find each
+sheet's table and header (:mod:`.layout`), read its rows block by block (:mod:`.tidy`); then
+across files: check the roles (one province file, one applications workbook, at least one
+customs file), fix the policy year Y, move customs rows of other years to review, hold firms
+listed twice in 企业信息, and list codes whose check character fails.
 """
 from __future__ import annotations
 
@@ -15,29 +15,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..model import (REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LABELS, ROLE_LOANS, ROLE_OTHER,
-                     ROLE_PROVINCE, SHEET_ORDER, InputFile, SheetAccount)
+from ..model import REVIEW_COLS, SHEET_ORDER, InputFile, SheetAccount
 from ..review import empty as _empty_review, review_frame
+from ..tables import APPLICATION_TABLES, ROLE_LABELS, TABLE_BY_ROLE, Customs, Firms, Loans, OtherAwards, Province
 from . import codes as codes_mod
 from .calamine_grid import join_blocks
 from .errors import InputError
-from .opening import unreadable
-from .prefetch import Prefetch
-from .roles import HEADER_SCAN_ROWS, detect_layout, partial_is_credible, title_year
-from .sheets import RawFile, RawSheet, read_raw
-from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetResult,
-                   merge_results, sheet_warnings, tidy_rows, tidy_sheet, typed_frame)
+from .layout import HEADER_SCAN_ROWS, SAMPLE_ROWS, Layout, Place, detect_layout, partial_is_credible
+from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetReader, SheetResult,
+                   sheet_warnings)
+from .workbooks import Sheet, SheetRestart, Workbook, Workbooks
 
-APP_ROLES = (ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER)
+APP_ROLES = tuple(t.role for t in APPLICATION_TABLES)
 CAT_ODD_NAME = "企业名称含特殊字符"
 # characters no firm name needs: path separators and the others Windows forbids in file
 # names, control/format characters; or a leading = + - @ (a formula in Excel)
 _ODD_NAME_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]|\.\.|^[=+\-@]')
+HEAD_ROWS = HEADER_SCAN_ROWS + 2 + SAMPLE_ROWS     # rows looked at before the rest is read
 
 
 @dataclass
 class InputBundle:
-    """Everything reading produced (tables in model.py's column contracts)."""
+    """Everything reading produced (tables as tables.py declares them)."""
 
     year: int
     customs: pd.DataFrame
@@ -61,13 +60,14 @@ class _FileRead:
     results: list[SheetResult]
     notes: list[str]                        # console lines about skipped/ignored sheets
     warnings: list[str]
+    has_sheet_names: bool = True
 
 
 def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
-                prefetch: Prefetch | None = None) -> InputBundle:
+                books: Workbooks | None = None) -> InputBundle:
     """Read the clerk's input files (InputError with a Chinese message when the run cannot proceed).
 
-    ``prefetch`` is the :class:`.prefetch.Prefetch` the caller started early; without one the
+    ``books`` is the :class:`.workbooks.Workbooks` the caller started early; without one the
     files are opened here (still in background threads). Files are taken smallest first, so
     the small ones are done while the biggest is still being parsed; everything after
     (console lines, warnings, checks, tables) follows the order of ``paths``.
@@ -76,13 +76,13 @@ def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
     paths = [Path(p) for p in paths]
     console = [f"{p.name}：Excel临时文件，已跳过" for p in paths if p.name.startswith("~$")]
     paths = [p for p in paths if not p.name.startswith("~$")]
-    own = prefetch is None
-    prefetch = Prefetch(paths) if own else prefetch
+    own = books is None
+    books = Workbooks(paths) if own else books
     try:
         reads: dict[int, _FileRead] = {}
         seen_sha: dict[str, Path] = {}
-        for i in sorted(range(len(paths)), key=lambda i: (prefetch.size(paths[i]), i)):
-            read = _read_file(paths[i], prefetch, ctx)
+        for i in sorted(range(len(paths)), key=lambda i: (books.size(paths[i]), i)):
+            read = _parse_file(books.open(paths[i]), ctx)
             if read.sha256 in seen_sha:
                 first, second = sorted((seen_sha[read.sha256], paths[i]), key=paths.index)
                 raise InputError(f"文件“{first.name}”和“{second.name}”内容完全相同，"
@@ -91,67 +91,43 @@ def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
             reads[i] = read
     finally:
         if own:
-            prefetch.close()
+            books.close()
     ordered = [reads[i] for i in sorted(reads)]
     warnings = [w for read in ordered for w in read.warnings]
     _check_roles(ordered, warnings)
-    try:
-        return _assemble(ordered, policy or {}, year, warnings, console)
-    except InputError:
-        raise
-    except Exception as exc:  # a defect must not surface as a raw traceback to the clerk
-        raise InputError(f"汇总输入数据时出错：{type(exc).__name__}: {exc}") from exc
+    return _assemble(ordered, policy or {}, year, warnings, console)
 
 
-def _read_file(path: Path, prefetch: Prefetch, ctx: ReadContext) -> _FileRead:
-    opened = prefetch.opened(path)
-    try:
-        raw = read_raw(opened)
-        del opened                          # the parsed workbook: its memory can go now
-        return _parse_file(raw, ctx)
-    except InputError:
-        raise
-    except Exception as exc:  # anything a malformed file can provoke
-        raise unreadable(path, exc) from exc
-
-
-def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
-    path, name = raw.path, raw.path.name
-    if set(SHEET_ORDER) <= {sheet.name for sheet in raw.sheets}:
+def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
+    name = book.path.name
+    if set(SHEET_ORDER) <= {sheet.name for sheet in book.sheets}:
         raise InputError(f"文件“{name}”是本程序生成的兑现表（有{'、'.join(SHEET_ORDER)}工作表），不是输入文件。"
                          "请把它移出输入文件夹后重新运行。")
     warnings: list[str] = []
-    notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in raw.skipped_hidden]
+    notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in book.hidden]
     results: list[SheetResult] = []
     partials = []
     nonempty_sheets = 0
-    for sheet in raw.sheets:
-        if sheet.parts is not None:
-            result = _tidy_in_blocks(sheet, name, ctx)
-            if result is not None:
-                nonempty_sheets += 1
-                results.append(result)
-                continue
-        grid = sheet.grid
-        if not _has_content(grid):
+    for sheet in book.sheets:
+        place = Place(name, sheet.name)
+        outcome = read_sheet(sheet, place, ctx)
+        if outcome == "empty":
             notes.append(f"{name}：工作表“{sheet.name}”为空，已忽略")
             continue
         nonempty_sheets += 1
-        layout = detect_layout(grid, sheet.name)
-        if layout is None:
+        if outcome is None:
             notes.append(f"{name}：工作表“{sheet.name}”未识别出表头，已忽略")
-            continue
-        if not layout.complete:
-            if partial_is_credible(layout, sheet.name):
-                partials.append((sheet.name, layout))
+        elif isinstance(outcome, Layout):
+            if partial_is_credible(outcome, sheet.name):
+                partials.append((sheet.name, outcome))
             else:
                 notes.append(f"{name}：工作表“{sheet.name}”未识别出数据类型，已忽略")
-            continue
-        results.append(tidy_sheet(grid, layout, name, sheet.name, ctx, sheet.filled))
+        else:
+            results.append(outcome)
     for sheet_name, layout in partials:
-        message = (f"文件“{name}”工作表“{sheet_name}”（看起来是{ROLE_LABELS[layout.spec.role]}）"
+        message = (f"文件“{name}”工作表“{sheet_name}”（看起来是{layout.table.label}）"
                    f"缺少必需的列：{'、'.join(layout.missing)}")
-        if not results or sheet_name in layout.spec.sheet_names:
+        if not results or sheet_name in layout.table.sheet_names:
             raise InputError(message + "。请补上这些列（表头文字见使用说明）后重新运行。")
         warnings.append(message + "，该工作表已忽略")
         notes.append(message + "，已忽略")
@@ -164,56 +140,45 @@ def _parse_file(raw: RawFile, ctx: ReadContext) -> _FileRead:
             "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
     for result in results:
         warnings.extend(sheet_warnings(result))
-    return _FileRead(path, raw.sha256, results, notes, warnings)
+        where = f"工作表“{result.sheet}”" if book.has_sheet_names else ""
+        notes.extend(f"{name}：{where}{note}" for note in result.notes)
+    return _FileRead(book.path, book.sha256, results, notes, warnings, book.has_sheet_names)
 
 
-def _tidy_in_blocks(sheet: RawSheet, file: str, ctx: ReadContext) -> SheetResult | None:
-    """A sheet parsed in row chunks, tidied chunk by chunk while later chunks still parse.
-
-    The header is looked for in the first chunks (as many as hold the rows searched).
-    None when the sheet needs its whole grid: the header is not a complete one, or the
-    chunks cannot be joined this way; the caller then reads the sheet whole (and finds the
-    same header).
-    """
+def read_sheet(sheet: Sheet, place: Place, ctx: ReadContext):
+    """One sheet: its SheetResult; "empty"; None (no header found); or its partial Layout (a header
+    that lacks required columns). Read block by block; read again whole when its chunks do not join."""
     try:
-        blocks = sheet.blocks()
-        head = []                               # the blocks holding the rows searched for a header
-        for block in blocks:
-            head.append(block)
-            if block[0] + len(block[2]) >= HEADER_SCAN_ROWS:
-                break
-        if not head:
-            return None
-        grid, filled = join_blocks(head)
-        layout = detect_layout(grid, sheet.name)
-        if layout is None or not layout.complete:
-            return None
-        start = layout.header_row + 1
-        year = title_year(grid, layout.header_row)
-        width = max(m.index for m in layout.columns.values()) + 1
-        memos: dict = {}
-        parts = [tidy_rows(grid[start:], filled[start:], start, layout, year, file, sheet.name, ctx, memos)]
-        for first_row, first_col, grid, filled in blocks:
-            # in the sheet's columns: the empty ones left of its first cell, and at least to the header's last
-            grid, filled = join_blocks([(0, first_col, grid, filled)], width)
-            parts.append(tidy_rows(grid, filled, first_row, layout, year, file, sheet.name, ctx, memos))
-        return merge_results(parts)
-    except InputError:
-        raise
-    except Exception:  # chunks out of order, or one calamine could not parse: read it whole
-        return None
+        return _read_sheet(sheet, place, ctx)
+    except SheetRestart:
+        return _read_sheet(sheet, place, ctx)
 
 
-def _has_content(grid: np.ndarray) -> bool:
-    for v in grid.ravel():
-        if v is None:
-            continue
-        if isinstance(v, str) and not v.strip():
-            continue
-        if isinstance(v, float) and v != v:
-            continue
-        return True
-    return False
+def _read_sheet(sheet: Sheet, place: Place, ctx: ReadContext):
+    blocks = sheet.blocks()
+    head = []
+    for block in blocks:
+        head.append((block.row, block.col, block.grid, block.filled))
+        if block.row + len(block.grid) >= HEAD_ROWS:
+            break
+    if not head:
+        return "empty"
+    grid, filled = join_blocks(head)
+    if not filled.any() and not any(True for _ in blocks):
+        return "empty"
+    layout = detect_layout(grid, sheet.merges, place, ctx.tonnes_per_unit)
+    if layout is None or not layout.complete:
+        return layout
+    reader = SheetReader(layout, place.file, place.sheet, ctx, sheet.merges)
+    start = layout.data_row
+    width = max([layout.width, grid.shape[1]] + [i + 1 for i in layout.indexes])
+    grid, filled = join_blocks([(0, 0, grid, filled)], width)
+    reader.rows(grid[start:], filled[start:], start)
+    for block in blocks:
+        # in the sheet's columns: the empty ones left of its first cell, and at least to the header's last
+        g, f = join_blocks([(0, block.col, block.grid, block.filled)], width)
+        reader.rows(g, f, block.row)
+    return reader.result()
 
 
 def _roles_of(read: _FileRead) -> list[str]:
@@ -230,7 +195,7 @@ def _check_roles(reads: list[_FileRead], warnings: list[str]) -> None:
 
     if not reads:
         raise InputError("没有找到任何输入文件（.xlsx、.xls、.csv）。")
-    province = files_with((ROLE_PROVINCE,))
+    province = files_with((Province.role,))
     if len(province) > 1:
         raise InputError("有多个文件被识别为省级奖励数据：" + "、".join(f"“{p.name}”" for p in province)
                          + "。请只保留一个省级奖励文件。")
@@ -238,21 +203,21 @@ def _check_roles(reads: list[_FileRead], warnings: list[str]) -> None:
     if len(apps) > 1:
         raise InputError("有多个文件被识别为企业申报汇总：" + "、".join(f"“{p.name}”" for p in apps)
                          + "。请只保留一个企业申报汇总工作簿。")
-    if not files_with((ROLE_CUSTOMS,)):
+    if not files_with((Customs.role,)):
         raise InputError("没有找到海关数据文件（需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列）。"
                          "海关数据是必需的。")
     if not province:
         warnings.append("没有找到省级奖励文件：依据省级奖励的规则（A1、A2N、A2P、A3E、A3W、A4）将没有结果")
     if not apps:
         warnings.append("没有找到企业申报汇总工作簿：依据企业申报的规则将没有结果，所有企业缺少开户信息")
-    elif not files_with((ROLE_FIRMS,)):
+    elif not files_with((Firms.role,)):
         warnings.append("企业申报汇总中没有找到“企业信息”工作表")
 
 
 def _concat(results: list[SheetResult], role: str) -> pd.DataFrame:
     frames = [r.table for r in results if r.role == role and len(r.table)]
     if not frames:
-        return typed_frame(role)
+        return TABLE_BY_ROLE[role].frame()
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
     return pd.concat(frames, ignore_index=True)
@@ -276,7 +241,7 @@ def _choose_year(year_months: set, year: int | None, warnings: list[str]) -> int
     if not year_months:
         raise InputError("海关数据中没有可识别的年月，无法确定计算年度。"
                          "请检查海关数据文件的“年月”列，或用 --year 指定年度。")
-    full = sorted(y for y, m in year_months if m == 12)
+    full = sorted(y for y, m in year_months if m in (0, 12))       # December, or a whole year
     if full:
         return int(full[-1])
     latest = max(y for y, _ in year_months)
@@ -291,7 +256,7 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     accounts = {(r.file, r.sheet): r.account for r in results}
     reviews = [r.review for r in results if len(r.review)]
 
-    customs = _concat(results, ROLE_CUSTOMS)
+    customs = _concat(results, Customs.role)
     y = _choose_year(set().union(*(r.year_months for r in results)), year, warnings)
     policy_year = (policy.get("policy") or {}).get("year")
     if policy_year is not None and int(policy_year) != y:
@@ -301,10 +266,10 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     in_scope = customs["year"].isin([y, y - 1]).to_numpy()
     other = customs.loc[~in_scope]
     if len(other):
-        headers = _header_of(results, ROLE_CUSTOMS, "ym")
+        headers = _header_of(results, Customs.role, "period")
         column = pd.Series([headers.get(k, "年月") for k in zip(other["src_file"], other["src_sheet"])],
                            index=other.index, dtype=object)
-        value = other["year"].astype(str) + other["month"].map("{:02d}".format)
+        value = other["year"].astype(str) + other["month"].map(lambda m: f"{m:02d}" if m else "年")
         message = (f"年月不属于计算年度 {y} 年或上年 {y - 1} 年" + "（" + value + "），该行未使用")
         reviews.append(_review_rows(other, CAT_OTHER_YEAR, column, value, message))
         _move_to_review(accounts, other)
@@ -314,14 +279,14 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     if not (customs["year"] == y - 1).any():
         warnings.append(f"海关数据中没有 {y - 1} 年（上年）的数据，上年进出口额按 0 计算")
 
-    firms = _concat(results, ROLE_FIRMS)
+    firms = _concat(results, Firms.role)
     held: set[str] = set()
     dup = firms["code"].duplicated(keep=False).to_numpy()
     if dup.any():
         dups = firms.loc[dup]
         held = set(dups["code"])
         rows_of = dups.groupby("code")["src_row"].apply(lambda s: "、".join(f"第{r}行" for r in s))
-        headers = _header_of(results, ROLE_FIRMS, "code")
+        headers = _header_of(results, Firms.role, "code")
         column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(dups["src_file"], dups["src_sheet"])],
                            index=dups.index, dtype=object)
         message = ("同一企业在企业信息中出现多次（" + dups["code"].map(rows_of) + "），程序不按行序取舍："
@@ -330,12 +295,12 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
         _move_to_review(accounts, dups)
         firms = firms.loc[~dup].reset_index(drop=True)
 
-    province = _concat(results, ROLE_PROVINCE)
-    loans = _concat(results, ROLE_LOANS)
-    other_awards = _concat(results, ROLE_OTHER)
+    province = _concat(results, Province.role)
+    loans = _concat(results, Loans.role)
+    other_awards = _concat(results, OtherAwards.role)
 
-    tables = {ROLE_CUSTOMS: customs, ROLE_PROVINCE: province, ROLE_FIRMS: firms, ROLE_LOANS: loans,
-              ROLE_OTHER: other_awards}
+    tables = {Customs.role: customs, Province.role: province, Firms.role: firms, Loans.role: loans,
+              OtherAwards.role: other_awards}
     bad_codes, bad_review = _bad_checks(tables, results)
     if len(bad_review):
         reviews.append(bad_review)
@@ -414,17 +379,22 @@ def _odd_names(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _warn_overlaps(reads: list[_FileRead], customs: pd.DataFrame, warnings: list[str]) -> None:
-    """Two customs files covering the same month would count it twice: warn."""
+    """Two customs files covering the same month and direction would count it twice: warn.
+    (A whole year covers each of its months; imports in one file and exports in another do not
+    overlap.)"""
     if customs.empty:
         return
-    months = customs.groupby("src_file")[["year", "month"]].apply(
-        lambda f: set(zip(f["year"].tolist(), f["month"].tolist())))
-    names = list(months.index)
+    keys = customs[["src_file", "year", "month", "direction"]].drop_duplicates()
+    covered: dict[str, set] = {}
+    for file, year, month, direction in keys.itertuples(index=False):
+        months = range(1, 13) if month == 0 else (month,)
+        covered.setdefault(file, set()).update((year, m, direction) for m in months)
+    names = list(covered)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            common = months[a] & months[b]
+            common = sorted({(y, m) for y, m, _ in covered[a] & covered[b]})
             if common:
-                listing = "、".join(f"{y}年{m}月" for y, m in sorted(common)[:6])
+                listing = "、".join(f"{y}年{m}月" for y, m in common[:6]) + ("等" if len(common) > 6 else "")
                 warnings.append(f"海关数据文件“{a}”和“{b}”都包含 {listing} 的数据，"
                                 "如为同一数据会被重复计算，请核对")
 
@@ -435,7 +405,7 @@ def _console_line(read: _FileRead) -> str:
     for r in read.results:
         a = r.account
         total_skipped += a.rows_total_skipped
-        where = "" if read.path.suffix.lower() == ".csv" else f"工作表“{r.sheet}”"
+        where = f"工作表“{r.sheet}”" if read.has_sheet_names else ""
         parts.append(f"{where}识别为【{ROLE_LABELS[r.role]}】读取 {a.rows_read} 行"
                      f"（使用 {a.rows_used}，待核查 {a.rows_review}）")
     return f"{read.path.name}：" + "；".join(parts) + f"；跳过合计行 {total_skipped} 行"

@@ -22,13 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import sheet_chunks
+from . import sheet_chunks, text_tables
 from .errors import InputError
 from .xlsx_guard import scan_workbook
 
-EXCEL_EXTS = {".xlsx", ".xlsm", ".xls"}
-CSV_EXTS = {".csv"}
-SUPPORTED_EXTS = EXCEL_EXTS | CSV_EXTS
+# read by calamine (a workbook) or as text (CSV, and the HTML or XML tables saved as .xls)
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
+TEXT_EXTS = {".csv", ".tsv"}
+SUPPORTED_EXTS = WORKBOOK_EXTS | TEXT_EXTS
+# spreadsheets of kinds the program cannot read: named and refused, never skipped in silence
+REFUSED_KINDS = {".et": "WPS表格（.et）", ".ett": "WPS表格模板（.ett）", ".numbers": "Apple Numbers 表格（.numbers）",
+                 ".gnumeric": "Gnumeric 表格（.gnumeric）", ".wk4": "Lotus 表格（.wk4）", ".dbf": "dBase 数据表（.dbf）"}
+INPUT_EXTS = SUPPORTED_EXTS | set(REFUSED_KINDS)
+_BINARY_ONLY = {".xlsx", ".xlsm", ".xlsb", ".ods"}     # a text file under these names is a broken file
 
 MAX_FILE_BYTES = 512 << 20          # a bigger file is refused before it is read into memory
 MAX_UNCOMPRESSED = 1 << 30          # 1 GiB in total
@@ -53,17 +59,19 @@ class OpenedFile:
     ``sheets`` are the visible worksheets as (name, parts): futures of parsed
     ``python_calamine.CalamineSheet``, one per row chunk of the sheet (:mod:`.sheet_chunks`)
     or one for the whole sheet. ``scans`` are the :mod:`.xlsx_guard` findings per sheet
-    name; ``data`` the file's bytes (a CSV's text; a workbook's, to parse a sheet whole
-    again with :meth:`parse_whole`).
+    name; ``merges`` the merged ranges of a sheet cut into chunks (read from its XML, since a
+    chunk carries none); ``data`` the file's bytes (a text file's; a workbook's, to parse a
+    sheet whole again with :meth:`parse_whole`).
     """
 
     path: Path
     sha256: str
-    is_excel: bool
+    kind: str                       # "workbook" (calamine) or "csv", "html", "spreadsheetml"
     data: bytes
     sheets: list[tuple[str, list[Future]]] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
     scans: dict = field(default_factory=dict)
+    merges: dict = field(default_factory=dict)
 
     def parse_whole(self, name: str):
         """The sheet ``name`` parsed in one piece (when its chunks cannot be joined)."""
@@ -129,35 +137,39 @@ def _read_bytes(path: Path) -> bytes:
 
 def _open(path: Path, data: bytes, sha: str, submit: Submit | None) -> OpenedFile:
     suffix = path.suffix.lower()
+    if suffix in REFUSED_KINDS:
+        raise InputError(f"文件“{path.name}”是{REFUSED_KINDS[suffix]}格式，程序无法读取。"
+                         "请用原软件打开后“另存为”Excel工作簿（.xlsx）再运行。")
     if suffix not in SUPPORTED_EXTS:
-        raise InputError(f"文件“{path.name}”的类型不受支持（只读取 .xlsx、.xlsm、.xls、.csv）。")
+        raise InputError(f"文件“{path.name}”的类型不受支持（只读取 "
+                         + "、".join(sorted(SUPPORTED_EXTS)) + "）。")
     if not data:
         raise InputError(f"文件“{path.name}”是空文件（0 字节），无法读取。")
-    if suffix in CSV_EXTS and data[:4] != ZIP_MAGIC and data[:8] != OLE_MAGIC:
-        return OpenedFile(path, sha, is_excel=False, data=data)
-    return _open_excel(path, data, sha, submit)
+    if data[:4] == ZIP_MAGIC or data[:8] == OLE_MAGIC:
+        return _open_excel(path, data, sha, submit)
+    if suffix in _BINARY_ONLY:
+        raise corrupt(path)
+    kind = text_tables.kind_of_text(data)
+    if kind == "mime":
+        raise InputError(f"文件“{path.name}”是网页存档（MHT）格式，并不是真正的Excel工作簿，程序无法读取。"
+                         "请用Excel打开后“另存为”.xlsx 再试。")
+    if kind == "xml":
+        raise InputError(f"文件“{path.name}”是XML文件，但不是Excel的XML表格，程序无法读取。"
+                         "请用Excel打开后“另存为”.xlsx 再试。")
+    return OpenedFile(path, sha, kind=kind, data=data)
 
 
 def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> OpenedFile:
     """Guards, then calamine: the visible worksheets parsed, the hidden ones named."""
     import python_calamine
 
-    head = data[:8]
     scans = {}
-    if head.startswith(ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         check_zip(path)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             scans = scan_workbook(zf, path.name)
-    elif head == OLE_MAGIC:
-        if _is_encrypted_ole(data):
-            raise password(path)
-    else:
-        sniff = data[:2048].lstrip().lower()
-        if sniff.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"mime-version")):
-            raise InputError(
-                f"文件“{path.name}”实际是网页/XML格式，并不是真正的Excel工作簿。"
-                "请用Excel打开后“另存为”.xlsx 再试。")
-        raise corrupt(path)
+    elif _is_encrypted_ole(data):
+        raise password(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible, hidden = [], []
@@ -167,15 +179,17 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
             is_visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             (visible if is_visible else hidden).append(meta.name)
         sheets = []
+        merges = {}
         for name in visible:
-            parts = _submit_parse(data, scans.get(name), scans, submit)
+            parts = _submit_parse(data, scans.get(name), scans, submit, merges)
             sheets.append((name, parts or [done(workbook.get_sheet_by_name(name))]))
     except Exception as exc:  # calamine raises its own error types for bad files
         raise calamine_failure(path, exc) from exc
-    return OpenedFile(path, sha, is_excel=True, data=data, sheets=sheets, hidden=hidden, scans=scans)
+    return OpenedFile(path, sha, kind="workbook", data=data, sheets=sheets, hidden=hidden, scans=scans,
+                      merges=merges)
 
 
-def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None) -> list[Future]:
+def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None, merges: dict) -> list[Future]:
     """Futures of a big sheet's parse: one per row chunk (:mod:`.sheet_chunks`), or one for
     the whole sheet when it is big but not worth cutting (so that the sheets of a workbook
     with one sheet a year parse side by side); [] when the sheet is parsed here."""
@@ -189,11 +203,14 @@ def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None) -> list
                     return []
                 return [submit(_parse_sheet, data, scan.name)]
             with zf.open(info) as stream:
-                chunks = sheet_chunks.chunk_xml(stream)
+                tail: list[bytes] = []
+                chunks = sheet_chunks.chunk_xml(stream, tail=tail)
                 if chunks is None:
                     return [submit(_parse_sheet, data, scan.name)]
                 books = sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
-                return [submit(_parse_sheet, books.build(pieces), scan.name) for pieces in chunks]
+                parts = [submit(_parse_sheet, books.build(pieces), scan.name) for pieces in chunks]
+                merges[scan.name] = sheet_chunks.merged_ranges(b"".join(tail))
+                return parts
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError, zlib.error):
         return []               # calamine parses the sheet whole and says what is wrong
 
@@ -216,8 +233,11 @@ def check_zip(path: Path) -> None:
             for info in infos:
                 if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise InputError(f"文件“{path.name}”中的“{info.filename}”压缩比异常，可能是恶意构造的文件，已拒绝读取。")
-            names = {i.filename for i in infos}
-            if not any(n.lower() in ("xl/workbook.xml", "xl/workbook.bin") for n in names):
+            names = {i.filename.lower() for i in infos}
+            if "index/document.iwa" in names:
+                raise InputError(f"文件“{path.name}”是{REFUSED_KINDS['.numbers']}格式，程序无法读取。"
+                                 "请用原软件打开后“另存为”Excel工作簿（.xlsx）再运行。")
+            if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
                 raise corrupt(path, "压缩包中没有工作簿内容")
             for info in infos:
                 # every member, whatever its name: a part may be XML under any extension

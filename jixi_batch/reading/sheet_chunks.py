@@ -45,20 +45,22 @@ def worth_cutting(info: zipfile.ZipInfo) -> bool:
     return info.file_size >= 2 * CHUNK_BYTES
 
 
-def chunk_xml(stream, chunk_bytes: int | None = None) -> Iterator[tuple[bytes, ...]] | None:
+def chunk_xml(stream, chunk_bytes: int | None = None, tail: list | None = None) -> Iterator[tuple[bytes, ...]] | None:
     """The sheet XML read from ``stream`` as complete worksheet documents of about
     ``chunk_bytes`` each (each as a tuple of pieces to write one after another); None
     (nothing read beyond the head) when the sheet has no plain ``<sheetData>``. Chunks are
-    produced while the stream is still being read."""
+    produced while the stream is still being read. What follows ``</sheetData>`` (merged
+    cells among it) is appended to ``tail`` once the last chunk is made."""
     head = stream.read(READ_BYTES)
     match = _DATA_START_RE.search(head)
     if match is None or _ROOT_RE.search(head, 0, match.start()) is None:
         return None
     prefix = _DIMENSION_RE.sub(b"", head[:match.end()])
-    return _chunks(stream, bytearray(head[match.end():]), prefix, chunk_bytes or CHUNK_BYTES)
+    return _chunks(stream, bytearray(head[match.end():]), prefix, chunk_bytes or CHUNK_BYTES,
+                   tail if tail is not None else [])
 
 
-def _chunks(stream, buffer: bytearray, prefix: bytes, chunk_bytes: int) -> Iterator[tuple[bytes, ...]]:
+def _chunks(stream, buffer: bytearray, prefix: bytes, chunk_bytes: int, tail: list) -> Iterator[tuple[bytes, ...]]:
     searched = 0                                 # buffer[:searched] holds no </sheetData>
     while True:
         end = buffer.find(DATA_END, searched)
@@ -74,6 +76,8 @@ def _chunks(stream, buffer: bytearray, prefix: bytes, chunk_bytes: int) -> Itera
             yield prefix, body, TAIL
         if end >= 0:
             body = bytes(memoryview(buffer)[:limit])
+            tail.append(bytes(buffer[limit:]))
+            tail.append(stream.read())
             if body.strip():
                 yield prefix, body, TAIL
             return
@@ -85,6 +89,18 @@ def _chunks(stream, buffer: bytearray, prefix: bytes, chunk_bytes: int) -> Itera
             yield prefix, bytes(buffer)
             return
         buffer += block
+
+
+_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """The merged ranges named in a sheet's XML, as calamine gives them: (first row, first column,
+    last row, last column), 0-based."""
+    from .xlsx_guard import column_index
+
+    return [(int(r0) - 1, column_index(c0) - 1, int(r1) - 1, column_index(c1) - 1)
+            for c0, r0, c1, r1 in _MERGE_RE.findall(xml)]
 
 
 class ChunkWorkbooks:

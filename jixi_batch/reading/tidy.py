@@ -1,10 +1,16 @@
-"""One sheet, its role and header known, to a tidy table plus review rows.
+"""The rows of a sheet whose layout is known, to a tidy table plus review rows.
 
-Rows below the header that are empty are not counted; total rows (合计/总计/小计 in one
-of the first three non-empty cells, and no valid credit code) are skipped and counted;
-every other row is read and either used or listed for review — one review row per
-problem cell, the row counted once. Columns are parsed a whole column at a time
+A sheet is read a block of rows at a time (:mod:`.workbooks`): :class:`SheetReader` keeps what
+carries from block to block (each column's parsed values, the value of a cell merged down over
+rows) and joins the blocks' results. Rows below the header that are empty are not counted;
+total rows (合计/总计/小计 in one of the first three non-empty cells, and no valid credit code) are
+skipped and counted; every other row is read and either used or listed for review — one review
+row per problem cell, the row counted once. Columns are parsed a whole column at a time
 (values.py), never row by row.
+
+Where the layout says so (:mod:`.layout`), a row gives one tidy row per direction (import and
+export amounts in a pair of columns), takes the direction or the period written outside the
+table, and converts amounts in the unit the sheet names.
 """
 from __future__ import annotations
 
@@ -15,26 +21,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from ..model import (CUSTOMS_COLS, FIRM_COLS, LOAN_COLS, OTHER_AWARD_COLS, PROVINCE_COLS,
-                     REVIEW_COLS, ROLE_CUSTOMS, ROLE_FIRMS, ROLE_LOANS, ROLE_OTHER, ROLE_PROVINCE,
-                     SheetAccount)
+from ..model import REVIEW_COLS, SheetAccount
 from ..review import empty as empty_review
+from ..tables import Customs, Firms, Table
 from . import codes as codes_mod
-from . import columns as C
 from . import values as V
-from .roles import Layout, cell_filled, title_year, total_rows
-
-TABLE_COLS = {
-    ROLE_CUSTOMS: CUSTOMS_COLS,
-    ROLE_PROVINCE: PROVINCE_COLS,
-    ROLE_FIRMS: FIRM_COLS,
-    ROLE_LOANS: LOAN_COLS,
-    ROLE_OTHER: OTHER_AWARD_COLS,
-}
-INT_FIELDS = {"year", "month", "quantity_milli", "amount_fen", "landing_rate_ppm", "coal_landed_g",
-              "local_export_fen", "platform_fee_fen", "promo_fee_fen", "served_firms", "bank_fee_fen",
-              "principal_fen", "days", "interest_paid_fen", "src_row"}
-BOOL_FIELDS = {"newly_introduced", "processing_type"}
+from .layout import Binding, Layout
+from .scan import cell_filled, total_rows
 
 # review categories
 CAT_CODE_MISSING = "缺少统一社会信用代码"
@@ -47,6 +40,9 @@ CAT_UNKNOWN_RULE = "未知规则编号"
 CAT_DUPLICATE = "重复申报"
 CAT_OTHER_YEAR = "非计算年度"
 CAT_REPEATED_HEADER = "重复表头行"
+CAT_MERGED = "合并单元格"
+CAT_PERIOD = "非全年累计"
+CAT_QUANTITY_SPLIT = "数量无法区分进出口"
 NOT_USED = "，该行未使用"
 
 
@@ -60,16 +56,21 @@ class ReadContext:
 
     items: dict[str, tuple[str, str]]      # normalised item name -> (item name, rule id)
     rule_ids: set[str]
-    tonnes_per_unit: dict[str, Decimal]    # normalised unit -> tonnes per unit
+    tonnes_per_unit: dict[str, Decimal]    # unit as written and normalised -> tonnes per unit
+    trade_modes: dict[str, str]            # trade-mode name key -> 4-digit code
 
     @classmethod
     def from_policy(cls, policy: dict) -> "ReadContext":
         items = {_key(str(name)): (str(name), str(rule)) for name, rule in
                  (policy.get("province_items") or {}).items()}
         rule_ids = {str(r) for r in (policy.get("rule_order") or [])}
-        units = ((policy.get("codes") or {}).get("quantity_units") or {})
-        tonnes = {_key(str(u)): Decimal(str(t)) for u, t in units.items()}
-        return cls(items, rule_ids, tonnes)
+        codes = policy.get("codes") or {}
+        tonnes = {}
+        for unit, per in (codes.get("quantity_units") or {}).items():
+            tonnes[str(unit)] = tonnes[_key(str(unit))] = Decimal(str(per))
+        modes = {V.trade_mode_key(str(name)): str(code).zfill(4)
+                 for name, code in ((codes.get("trade_mode_names") or {}).get("values") or {}).items()}
+        return cls(items, rule_ids, tonnes, modes)
 
 
 @dataclass
@@ -84,6 +85,7 @@ class SheetResult:
     warnings: list[str] = field(default_factory=list)
     year_months: set = field(default_factory=set)   # customs: every (year, month) read, used or not
     percent_ones: dict[str, int] = field(default_factory=dict)   # header -> cells holding 1 (落地率)
+    notes: list[str] = field(default_factory=list)  # how the sheet's shape was understood
 
 
 class _Problems:
@@ -137,32 +139,110 @@ def _message(header: str, errors: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def tidy_sheet(grid: np.ndarray, layout: Layout, file: str, sheet: str, ctx: ReadContext,
-               filled: np.ndarray | None = None) -> SheetResult:
-    """Parse the data rows of one sheet (below ``layout.header_row``) for its role.
+class SheetReader:
+    """Reads the data rows of one sheet, a block at a time (:meth:`rows`), into one result."""
 
-    ``filled`` is the reader's mask of non-empty cells of ``grid``, if it has one."""
-    start = layout.header_row + 1
-    return tidy_rows(grid[start:], None if filled is None else filled[start:], start, layout,
-                     title_year(grid, layout.header_row), file, sheet, ctx)
+    def __init__(self, layout: Layout, file: str, sheet: str, ctx: ReadContext, merges=()):
+        self.layout = layout
+        self.file, self.sheet, self.ctx = file, sheet, ctx
+        self.memos: dict = {}
+        self.parts: list[SheetResult] = []
+        start = layout.data_row
+        self.merges = [m for m in merges if m[0] >= start and (m[2] > m[0] or m[3] > m[1])]
+        self.merge_values: dict = {}
+        self.number_columns = {b.index: b for b in layout.all_bindings() if b.column.kind.number}
+
+    def rows(self, region: np.ndarray, filled: np.ndarray | None, start: int) -> None:
+        """Parse a run of data rows: ``region`` is the grid from grid row ``start`` (Excel row
+        ``start + 1``) on, at least as wide as the header."""
+        merged = None
+        if self.merges:
+            region, filled, merged = self._fill_merges(region, filled, start)
+        self.parts.append(_tidy_rows(region, filled, start, self.layout, self.file, self.sheet, self.ctx,
+                                     self.memos, merged))
+
+    def _fill_merges(self, region: np.ndarray, filled, start: int):
+        """A value written once in a cell merged down over rows applies to every row it spans; a
+        figure merged over rows cannot be given to each, and those rows are listed for review."""
+        end = start + len(region)
+        merged: dict[int, tuple[Binding, object, tuple]] = {}
+        copied = False
+        for merge in self.merges:
+            r0, c0, r1, c1 = merge
+            if r1 < start or r0 >= end:
+                continue
+            if start <= r0 < end and c0 < region.shape[1]:
+                self.merge_values[merge] = region[r0 - start, c0]
+            value = self.merge_values.get(merge)
+            rows = range(max(r0, start) - start, min(r1, end - 1) - start + 1)
+            figures = [b for i, b in self.number_columns.items() if c0 <= i <= c1]
+            if figures and r1 > r0:
+                for r in rows:
+                    merged.setdefault(r, (figures[0], value, merge))
+                continue
+            if value is None:
+                continue
+            if not copied:
+                region = region.copy()
+                filled = None if filled is None else filled.copy()
+                copied = True
+            last = min(c1, region.shape[1] - 1)
+            for r in rows:
+                for c in range(c0, last + 1):
+                    if region[r, c] is None:
+                        region[r, c] = value
+                        if filled is not None:
+                            filled[r, c] = True
+        return region, filled, merged
+
+    def result(self) -> SheetResult:
+        result = merge_results(self.parts)
+        result.notes = list(self.layout.notes)
+        return result
 
 
-def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout: Layout,
-              year: int | None, file: str, sheet: str, ctx: ReadContext, memos: dict | None = None) -> SheetResult:
-    """Parse data rows of a sheet: ``region`` is the grid from grid row ``start`` (Excel row
-    ``start + 1``) on, below the header; ``year`` the year named in the sheet's title lines.
+def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dict, title_year):
+    """(values, errors, category, percent ones) of one bound column."""
+    kind = binding.column.kind.name
+    if kind in ("money", "money_signed"):
+        unit = f"（{binding.unit}）" if binding.unit else "（元）"
+        vals, errs = V.scaled_integers(col, binding.scale, kind == "money_signed", "金额" + unit)
+    elif kind == "quantity":
+        vals, errs = V.scaled_integers(col, 1000, True, "数量")
+    elif kind == "tonnes":
+        vals, errs = V.scaled_integers(col, binding.scale, False, "数量（吨）")
+    elif kind == "integer":
+        vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
+    elif kind == "percent":
+        vals, errs = V.map_unique(col, V.parse_percent_ppm, memo)
+    elif kind == "trade_mode":
+        vals, errs = V.map_unique(col, lambda v: V.parse_trade_mode(v, ctx.trade_modes), memo)
+    elif kind == "period":
+        vals, errs = V.map_unique(col, lambda v: _period(v, title_year), memo)
+        category = np.full(len(col), CAT_FORMAT, dtype=object)
+        category[np.fromiter((e is not None and "累计" in e for e in errs), dtype=bool, count=len(errs))] = CAT_PERIOD
+        return vals, errs, category
+    elif kind == "item":
+        vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo)
+        return vals, errs, CAT_UNKNOWN_ITEM
+    elif kind == "rule_id":
+        vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx), memo)
+        return vals, errs, CAT_UNKNOWN_RULE
+    else:
+        vals, errs = V.map_unique(col, _VALUE_PARSERS[kind], memo)
+    return vals, errs, CAT_FORMAT
 
-    A big sheet is parsed a run of rows at a time (:func:`merge_results` joins the runs);
-    ``memos`` (one dict for the sheet) keeps each column's parsed values from run to run."""
-    memos = {} if memos is None else memos
-    role = layout.spec.role
+
+def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout: Layout, file: str, sheet: str,
+               ctx: ReadContext, memos: dict, merged: dict | None) -> SheetResult:
+    table = layout.table
     filled = cell_filled(region, filled, layout.width) if region.size \
         else np.zeros(region.shape, dtype=bool)
     nonempty = filled.any(axis=1) if region.size else np.zeros(len(region), dtype=bool)
     totals = total_rows(region, filled) & nonempty if region.size else np.zeros(len(region), dtype=bool)
     rows_read = int(nonempty.sum())
 
-    code_match = layout.columns["统一社会信用代码"]
+    code_match = layout.bindings["code"]
     code_raw = region[:, code_match.index] if region.size else np.empty(len(region), dtype=object)
     code_text, status = V.map_unique(code_raw, _parse_code, memos.setdefault("code", {}))
     valid = (status == codes_mod.OK) | (status == codes_mod.BAD_CHECK)
@@ -173,89 +253,130 @@ def tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout:
     rownum = (np.flatnonzero(keep) + start + 1).astype(np.int64)
     code_text, status, code_raw = code_text[keep], status[keep], code_raw[keep]
     problems = _Problems(n)
-    headers = {m.column.field or m.column.header: m.header_text for m in layout.columns.values()}
-    col_order = {m.header_text: m.index for m in layout.columns.values()}
+    headers = {b.column.field: b.header for b in layout.all_bindings()}
+    col_order = {b.header: b.index for b in layout.all_bindings()}
     warnings = [f"文件“{file}”工作表“{sheet}”有重复的列“{h}”，只使用第一列" for h in layout.duplicates]
     percent_ones: dict[str, int] = {}
 
-    problems.add(status == codes_mod.MISSING, code_match.header_text, code_raw, CAT_CODE_MISSING,
-                 f"{code_match.header_text}：缺少统一社会信用代码{NOT_USED}")
+    problems.add(status == codes_mod.MISSING, code_match.header, code_raw, CAT_CODE_MISSING,
+                 f"{code_match.header}：缺少统一社会信用代码{NOT_USED}")
     # the header row again further down (tables pasted one under another): one review row, not
     # one per cell that is a header text instead of a value
-    repeated = (status == codes_mod.INVALID) & (code_text == codes_mod.normalise_code(code_match.header_text))
-    problems.add(repeated, code_match.header_text, code_raw, CAT_REPEATED_HEADER,
+    repeated = (status == codes_mod.INVALID) & (code_text == codes_mod.normalise_code(code_match.header.split("/")[-1]))
+    problems.add(repeated, code_match.header, code_raw, CAT_REPEATED_HEADER,
                  f"该行与表头相同（重复的表头行）{NOT_USED}")
     invalid = (status == codes_mod.INVALID) & ~repeated
     if invalid.any():
         reasons, _ = V.map_unique(code_text[invalid], lambda c: (codes_mod.invalid_reason(c), None))
         messages = np.empty(n, dtype=object)
-        messages[invalid] = [f"{code_match.header_text}{r}{NOT_USED}" for r in reasons]
-        problems.add(invalid, code_match.header_text, code_raw, CAT_CODE_INVALID, messages)
+        messages[invalid] = [f"{code_match.header}{r}{NOT_USED}" for r in reasons]
+        problems.add(invalid, code_match.header, code_raw, CAT_CODE_INVALID, messages)
+    if merged:
+        _merged_problems(problems, merged, keep, n)
 
-    name_match = layout.columns.get("企业名称")
+    name_match = layout.bindings.get("name")
     names = _texts(rows[:, name_match.index], memos.setdefault("name", {})) if name_match \
         else np.full(n, "", dtype=object)
 
     data: dict[str, np.ndarray] = {"code": code_text, "name": names}
-    for match in layout.columns.values():
-        column = match.column
-        if column.kind in (C.CODE,) or not column.field or column.field == "name":
+    for binding in layout.bindings.values():
+        field_name = binding.column.field
+        if field_name in ("code", "name"):
             continue
-        col = rows[:, match.index]
-        header = match.header_text
-        memo = memos.setdefault(column.field, {})
-        kind = column.kind
-        category = CAT_FORMAT
-        if kind == C.TEXT:
-            data[column.field] = _texts(col, memo)
+        col = rows[:, binding.index]
+        if binding.column.kind.name == "text" or binding.column.kind.name == "code":
+            data[field_name] = _texts(col, memos.setdefault(field_name, {}))
             continue
-        if kind in (C.MONEY, C.MONEY_SIGNED):
-            scale = C.money_scale(match.unit) * 100
-            what = "金额（元）" if scale == 100 else f"金额（{match.unit}）"
-            vals, errs = V.scaled_integers(col, scale, kind == C.MONEY_SIGNED, what)
-        elif kind == C.QUANTITY:
-            vals, errs = V.scaled_integers(col, 1000, True, "数量")
-        elif kind == C.TONNES:
-            tonnes = ctx.tonnes_per_unit.get(_key(match.unit), Decimal(1)) if match.unit else Decimal(1)
-            if match.unit and _key(match.unit) not in ctx.tonnes_per_unit:
-                warnings.append(f"文件“{file}”工作表“{sheet}”列“{header}”的单位无法识别，按吨计")
-            vals, errs = V.scaled_integers(col, tonnes * 1_000_000, False, "数量（吨）")
-        elif kind == C.INTEGER:
-            vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
-        elif kind == C.PERCENT:
-            vals, errs = V.map_unique(col, V.parse_percent_ppm, memo)
+        vals, errs, category = _parse_column(binding, col, ctx, memos.setdefault(field_name, {}), layout.title_year)
+        _add_errors(problems, binding, col, vals, errs, category, repeated)
+        if binding.column.kind.name == "percent":
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
             if ones:
-                percent_ones[header] = ones
-        elif kind in _VALUE_PARSERS:
-            vals, errs = V.map_unique(col, _VALUE_PARSERS[kind], memo)
-        elif kind == C.YEAR_MONTH:
-            vals, errs = V.map_unique(col, lambda v: _year_month(v, year), memo)
-        elif kind == C.ITEM:
-            vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo)
-            category = CAT_UNKNOWN_ITEM
-        elif kind == C.RULE_ID:
-            vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx), memo)
-            category = CAT_UNKNOWN_RULE
-        else:  # pragma: no cover - every kind is handled above
-            raise AssertionError(kind)
-        bad = (errs != None) & ~repeated  # noqa: E711
-        if bad.any():
-            cats = np.full(n, category, dtype=object)
-            cats[errs == "不能为负数"] = CAT_NEGATIVE
-            problems.add(bad, header, col, cats, _message(header, errs, bad))
-        data[column.field] = vals
+                percent_ones[binding.header] = ones
+        data[field_name] = vals
 
-    data, missing_warnings = _complete(role, data, n, layout, file, sheet)
+    paired: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    for field_name, pair in layout.pairs.items():
+        for direction, binding in pair.items():
+            col = rows[:, binding.index]
+            vals, errs, category = _parse_column(binding, col, ctx, memos.setdefault(field_name + direction, {}),
+                                                 layout.title_year)
+            _add_errors(problems, binding, col, vals, errs, category, repeated)
+            present = np.fromiter((not V.is_empty(v) for v in col), dtype=bool, count=n)
+            paired.setdefault(field_name, {})[direction] = (vals, present)
+
+    for field_name, (value, _) in layout.constants.items():
+        column = np.empty(n, dtype=object)
+        column[:] = [value] * n
+        data[field_name] = column
+    if layout.quantity_unit and "unit" in data:
+        data["unit"] = np.where(data["unit"] == "", layout.quantity_unit, data["unit"])
+
+    data, missing_warnings = _complete(table, data, n, layout, file, sheet)
     warnings += missing_warnings
+    if "amount_fen" in paired:
+        split = _split_quantity(data, paired, problems, layout)
     used = ~problems.bad
-    year_months = {v for v in data["ym"] if v is not None} if role == ROLE_CUSTOMS else set()
-    table = _table(role, data, used, file, sheet, rownum)
+    year_months = {v for v in data["period"] if v is not None} if table is Customs else set()
+    if "amount_fen" in paired:
+        frame = _pair_table(data, paired, split, used, file, sheet, rownum)
+    else:
+        frame = _table(table, data, used, file, sheet, rownum)
     review = problems.frame(file, sheet, rownum, code_text, names, col_order)
-    account = SheetAccount(file=file, sheet=sheet, role=role, rows_read=rows_read,
+    account = SheetAccount(file=file, sheet=sheet, role=table.role, rows_read=rows_read,
                            rows_used=int(used.sum()), rows_review=int(problems.bad.sum()),
                            rows_total_skipped=int(totals.sum()))
-    return SheetResult(file, sheet, role, table, review, account, headers, warnings, year_months, percent_ones)
+    return SheetResult(file, sheet, table.role, frame, review, account, headers, warnings, year_months, percent_ones)
+
+
+def _add_errors(problems: _Problems, binding: Binding, col, vals, errs, category, repeated) -> None:
+    bad = (errs != None) & ~repeated  # noqa: E711
+    if bad.any():
+        cats = category.copy() if isinstance(category, np.ndarray) else np.full(len(col), category, dtype=object)
+        cats[errs == "不能为负数"] = CAT_NEGATIVE
+        problems.add(bad, binding.header, col, cats, _message(binding.header, errs, bad))
+
+
+def _merged_problems(problems: _Problems, merged: dict, keep: np.ndarray, n: int) -> None:
+    """Rows under a figure merged over several rows (see SheetReader._fill_merges)."""
+    kept = np.flatnonzero(keep)
+    position = {r: i for i, r in enumerate(kept)}
+    by_header: dict[str, list] = {}
+    for r, (binding, value, merge) in merged.items():
+        if r in position:
+            by_header.setdefault(binding.header, []).append((position[r], value, merge))
+    for header, entries in by_header.items():
+        mask = np.zeros(n, dtype=bool)
+        cells = np.empty(n, dtype=object)
+        messages = np.empty(n, dtype=object)
+        for i, value, (r0, _, r1, _) in entries:
+            mask[i] = True
+            cells[i] = value
+            messages[i] = (f"{header}：该单元格跨第{r0 + 1}至{r1 + 1}行合并，无法确定每一行的数值{NOT_USED}；"
+                           "请取消合并，逐行填写后重新运行")
+        problems.add(mask, header, cells, CAT_MERGED, messages)
+
+
+def _split_quantity(data: dict, paired: dict, problems: _Problems, layout: Layout) -> dict[str, np.ndarray]:
+    """Each direction's quantity in a table of import / export columns: its own column, or the
+    one quantity column when the row has an amount in one direction only (a row with both and
+    a quantity cannot be split: listed for review)."""
+    amounts = paired["amount_fen"]
+    if "quantity_milli" in paired:
+        return {d: paired["quantity_milli"].get(d, (np.zeros(len(data["code"]), np.int64), None))[0]
+                for d in amounts}
+    quantity = np.asarray(data["quantity_milli"], dtype=np.int64)
+    both = np.ones(len(quantity), dtype=bool)
+    for _, present in amounts.values():
+        both &= present
+    both &= len(amounts) > 1
+    clash = both & (quantity != 0)
+    if clash.any():
+        binding = layout.bindings.get("quantity_milli")
+        header = binding.header if binding else "数量"
+        problems.add(clash, header, quantity.astype(object), CAT_QUANTITY_SPLIT,
+                     f"{header}：该行进口和出口都有金额，只有一个数量，无法区分进口数量和出口数量{NOT_USED}")
+    return {d: np.where(present, quantity, 0) for d, (_, present) in amounts.items()}
 
 
 def merge_results(parts: list[SheetResult]) -> SheetResult:
@@ -287,12 +408,11 @@ def sheet_warnings(result: SheetResult) -> list[str]:
 
 # column kinds whose cells are parsed by a function of the cell alone
 _VALUE_PARSERS = {
-    C.BOOL: V.parse_bool,
-    C.DATE: V.parse_date,
-    C.DIRECTION: V.parse_direction,
-    C.TRADE_MODE: V.parse_trade_mode,
-    C.HS_CODE: V.parse_hs_code,
-    C.ACCOUNT: V.parse_account,
+    "bool": V.parse_bool,
+    "date": V.parse_date,
+    "direction": V.parse_direction,
+    "hs_code": V.parse_hs_code,
+    "account": V.parse_account,
 }
 
 
@@ -301,14 +421,14 @@ def _parse_code(value):
     return code, codes_mod.code_status(code)
 
 
-def _year_month(value, title_year: int | None):
-    """年月; a bare month takes the year of the title line, without one it is an error."""
-    ym, error = V.parse_year_month(value)
-    if error or ym[0] is not None:
-        return ym, error
+def _period(value, title_year: int | None):
+    """年月; a bare month (or the whole-year range 1-12月) takes the year of the title line."""
+    period, error = V.parse_period(value)
+    if error or period[0] is not None:
+        return period, error
     if title_year is None:
         return None, "只有月份，无法确定年份，应填写如 202305"
-    return (title_year, ym[1]), None
+    return (title_year, period[1]), None
 
 
 def _parse_item(value, ctx: ReadContext):
@@ -330,52 +450,50 @@ def _parse_rule(value, ctx: ReadContext):
     return text, None
 
 
-_DEFAULTS = {C.TEXT: "", C.ACCOUNT: "", C.BOOL: False}
-
-
-def _complete(role: str, data: dict, n: int, layout: Layout, file: str, sheet: str):
+def _complete(table: type[Table], data: dict, n: int, layout: Layout, file: str, sheet: str):
     """Fill optional columns the sheet lacks (text '', numbers 0, flags False) and say so."""
     warnings = []
-    for column in C.SPEC_BY_ROLE[role].columns:
-        if not column.field or column.field in data:
+    for column in table.columns:
+        if not column.keep or column.field in data or column.field in layout.pairs:
             continue
-        data[column.field] = np.full(n, _DEFAULTS.get(column.kind, 0), dtype=object)
-        if role in (ROLE_FIRMS,) or column.field in ("quantity_milli", "unit"):
+        data[column.field] = np.full(n, column.kind.default, dtype=object)
+        if table is Firms or column.field in ("quantity_milli", "unit"):
             warnings.append(f"文件“{file}”工作表“{sheet}”没有“{column.header}”列，按空值处理")
     return data, warnings
 
 
-def _table(role: str, data: dict, used: np.ndarray, file: str, sheet: str, rownum: np.ndarray) -> pd.DataFrame:
+def _columns(data: dict, table: type[Table], used: np.ndarray, file: str, sheet: str, rownum: np.ndarray) -> dict:
+    """The tidy columns of the rows in ``used`` (a period or an item splits into two columns)."""
     cols = {}
-    if role == ROLE_CUSTOMS:
-        ym = data.pop("ym")[used]
-        cols["year"] = np.array([v[0] for v in ym], dtype=np.int64)
-        cols["month"] = np.array([v[1] for v in ym], dtype=np.int64)
-    if role == ROLE_PROVINCE:
-        item = data.pop("item")[used]
-        cols["item"] = np.array([v[0] for v in item], dtype=object)
-        cols["rule_id"] = np.array([v[1] for v in item], dtype=object)
-    for key, values in data.items():
-        cols[key] = values[used]
-    cols["src_file"] = np.full(int(used.sum()), file, dtype=object)
-    cols["src_sheet"] = np.full(int(used.sum()), sheet, dtype=object)
-    cols["src_row"] = rownum[used]
-    return typed_frame(role, cols)
-
-
-def typed_frame(role: str, cols: dict | None = None) -> pd.DataFrame:
-    """A frame with exactly the role's columns and their dtypes (empty when ``cols`` is None)."""
-    out = {}
-    for name in TABLE_COLS[role]:
-        values = cols.get(name) if cols else None
-        if values is None:
-            values = np.empty(0, dtype=object)
-        if name in INT_FIELDS:
-            out[name] = pd.Series(np.asarray(values, dtype=np.int64), dtype=np.int64)
-        elif name in BOOL_FIELDS:
-            out[name] = pd.Series(np.asarray(values, dtype=bool), dtype=bool)
-        elif name == "issue_date":
-            out[name] = pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype("datetime64[ns]")
+    for column in table.columns:
+        if not column.keep or column.field not in data:
+            continue
+        values = data[column.field][used]
+        outputs = column.outputs
+        if len(outputs) == 2:
+            for k, (name, _) in enumerate(outputs):
+                cols[name] = np.array([v[k] for v in values], dtype=object)
         else:
-            out[name] = pd.Series(values, dtype=object).astype(str) if len(values) else pd.Series(dtype=str)
-    return pd.DataFrame(out)[TABLE_COLS[role]]
+            cols[outputs[0][0]] = values
+    count = int(used.sum())
+    cols["src_file"] = np.full(count, file, dtype=object)
+    cols["src_sheet"] = np.full(count, sheet, dtype=object)
+    cols["src_row"] = rownum[used]
+    return cols
+
+
+def _table(table: type[Table], data: dict, used: np.ndarray, file: str, sheet: str, rownum: np.ndarray):
+    return table.frame(_columns(data, table, used, file, sheet, rownum))
+
+
+def _pair_table(data: dict, paired: dict, quantity: dict, used: np.ndarray, file: str, sheet: str,
+                rownum: np.ndarray) -> pd.DataFrame:
+    """A customs table of import / export column pairs: a tidy row per direction with an amount."""
+    frames = []
+    for direction, (amounts, present) in paired["amount_fen"].items():
+        rows = used & present
+        data = dict(data, direction=np.full(len(used), direction, dtype=object), amount_fen=amounts,
+                    quantity_milli=quantity[direction])
+        frames.append(Customs.frame(_columns(data, Customs, rows, file, sheet, rownum)))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values("src_row", kind="stable").reset_index(drop=True)

@@ -325,19 +325,11 @@ def parse_bool(value):
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_RES = [
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"),
+    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?"),
+    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
 ]
 _TIME_TAIL_RE = re.compile(r"(\s+|T)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_YM_RES = [
-    re.compile(r"(\d{4})(\d{2})"),
-    re.compile(r"(\d{4})[-/.](\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月?"),
-]
-_MONTH_ONLY_RES = [re.compile(r"(\d{1,2})月?")]
-
-
 def _make_date(y: int, m: int, d: int):
     try:
         return dt.date(y, m, d)
@@ -375,7 +367,7 @@ def to_date(value):
     for pattern in _DATE_RES:
         m = pattern.fullmatch(text)
         if m:
-            d = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            d = _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
             return (d, None) if d else (None, "不是有效日期")
     number, error = _text_decimal(text)
     if number is not None and not error:
@@ -395,46 +387,90 @@ def parse_date(value):
     return d, None
 
 
-def parse_year_month(value):
-    """年月: 202305, 2023-05, 2023年5月, a date (any day of the month) → ((year, month), error).
+_RANGE_SEP = r"\s*[-—–~～至到]\s*"
+_PERIOD_MONTH_RES = [
+    re.compile(r"(\d{4})(\d{2})"),
+    re.compile(r"(\d{4})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月份?"),
+]
+_PERIOD_YEAR_RE = re.compile(r"(\d{4})(?:年度?|年全年|年度全年)?")
+_PERIOD_RANGE_RE = re.compile(r"(\d{4})(?:年|[.\-/])(\d{1,2})月?份?" + _RANGE_SEP + r"(\d{1,2})(?:月份?)?(?:累计)?")
+_PERIOD_YEARS_RANGE_RE = re.compile(r"(\d{4})(?:年|[.\-/])?(\d{1,2})月?份?" + _RANGE_SEP
+                                    + r"(\d{4})(?:年|[.\-/])?(\d{1,2})月?份?(?:累计)?")
+_BARE_RANGE_RE = re.compile(r"(\d{1,2})月?份?" + _RANGE_SEP + r"(\d{1,2})月份?(?:累计)?")
+_BARE_MONTH_RE = re.compile(r"(\d{1,2})月?份?")
+PERIOD_EXPECTED = "应填写如 202305、2023年、2023年1-12月"
 
-    A bare month (``5`` or ``5月``) comes back as ``(None, 5)``: the caller may take the
-    year from the sheet's title line.
+
+def _range(year, first: int, last: int, text: str):
+    """A cumulative range: the whole year is (year, 0); part of a year cannot be used."""
+    if not (1 <= first <= 12 and 1 <= last <= 12) or first > last:
+        return None, f"不是有效的统计期间，{PERIOD_EXPECTED}"
+    if first == 1 and last == 12:
+        return (year, 0), None
+    return None, f"统计期间“{text}”是{first}至{last}月的累计数，不是全年数据，无法按月或按年计算"
+
+
+def parse_period(value):
+    """年月 → ((year, month), error); month 0 is a whole year (INPUTS.md "Periods").
+
+    ``202305``, ``2023-05``, ``2023年5月``, a date (any day of the month); a year alone (``2023``,
+    ``2023年``, ``2023年度``) and a cumulative range over the whole year (``2023年1-12月``,
+    ``2023年1月至12月``, ``202301-202312``) are the whole year; a range over part of a year is an
+    error (listed for review). A bare month (``5``, ``5月``) or a bare range (``1-12月``) comes
+    back with year None: the caller may take the year from the sheet's title line.
     """
     if is_empty(value):
         return None, "缺少年月"
     if isinstance(value, (dt.date, dt.datetime)) and not isinstance(value, bool):
         return (value.year, value.month), None
     if isinstance(value, (bool, np.bool_)):
-        return None, "不是年月，应填写如 202305"
+        return None, f"不是年月，{PERIOD_EXPECTED}"
     if isinstance(value, (int, float, np.integer, np.floating)):
         number, error = to_decimal(value)
         if error or number is None or number != number.to_integral_value():
-            return None, "不是年月，应填写如 202305"
-        text = str(int(number))
-        if 1 <= int(number) <= 12:
-            return (None, int(number)), None
-        if len(text) == 5 and 20000 <= int(number) <= 80000:
-            d = _serial_date(number)
-            return ((d.year, d.month), None) if d else (None, "不是年月，应填写如 202305")
+            return None, f"不是年月，{PERIOD_EXPECTED}"
+        number = int(number)
+        if 1 <= number <= 12:
+            return (None, number), None
+        if 1900 <= number <= 2999:
+            return (number, 0), None
+        if 20000 <= number <= 80000:
+            d = _serial_date(Decimal(number))
+            return ((d.year, d.month), None) if d else (None, f"不是年月，{PERIOD_EXPECTED}")
+        text = str(number)
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        text = _TIME_TAIL_RE.sub("", text).strip()
-    for pattern in _YM_RES:
+        text = _TIME_TAIL_RE.sub("", unicodedata.normalize("NFKC", str(value)).strip())
+        text = _WS_RE.sub("", text)
+    for pattern in _PERIOD_MONTH_RES:
         m = pattern.fullmatch(text)
         if m:
             year, month = int(m.group(1)), int(m.group(2))
             if 1900 <= year <= 2999 and 1 <= month <= 12:
                 return (year, month), None
-            return None, "不是有效年月，应填写如 202305"
-    d, error = to_date(text)
+            return None, f"不是有效年月，{PERIOD_EXPECTED}"
+    m = _PERIOD_YEAR_RE.fullmatch(text)
+    if m and 1900 <= int(m.group(1)) <= 2999:
+        return (int(m.group(1)), 0), None
+    if any(p.fullmatch(text) for p in _DATE_RES):      # 2023-1-12 is a day, not a range
+        d, error = to_date(text)
+        return ((d.year, d.month), None) if d else (None, f"不是有效年月，{PERIOD_EXPECTED}")
+    m = _PERIOD_RANGE_RE.fullmatch(text)
+    if m and 1900 <= int(m.group(1)) <= 2999:
+        return _range(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _PERIOD_YEARS_RANGE_RE.fullmatch(text)
+    if m and m.group(1) == m.group(3) and 1900 <= int(m.group(1)) <= 2999:
+        return _range(int(m.group(1)), int(m.group(2)), int(m.group(4)), text)
+    d, error = to_date(text) if not text.isdigit() else (None, "")   # typed digits are no date serial
     if d and not error:
         return (d.year, d.month), None
-    for pattern in _MONTH_ONLY_RES:
-        m = pattern.fullmatch(text)
-        if m and 1 <= int(m.group(1)) <= 12:
-            return (None, int(m.group(1))), None
-    return None, "不是年月，应填写如 202305"
+    m = _BARE_RANGE_RE.fullmatch(text)
+    if m:
+        return _range(None, int(m.group(1)), int(m.group(2)), text)
+    m = _BARE_MONTH_RE.fullmatch(text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return (None, int(m.group(1))), None
+    return None, f"不是年月，{PERIOD_EXPECTED}"
 
 
 # --- customs codes ---------------------------------------------------------------
@@ -466,15 +502,29 @@ def _integer_digits(value):
 _LEADING_DIGITS_RE = re.compile(r"\d+")
 
 
+_DECIMAL_CODE_RE = re.compile(r"(\d+)\.0+")                 # 27011210.0: a code typed through a number
+_DOTTED_CODE_RE = re.compile(r"\d{2,4}(?:\.\d{1,4})+")      # 2701.12.10: a code written in groups
+
+
 def parse_hs_code(value):
-    """商品编码 as 8 or 10 digits of text; a 7- or 9-digit code lost its leading zero to Excel."""
+    """商品编码 as 8 or 10 digits of text; a 7- or 9-digit code lost its leading zero to Excel.
+
+    ``27011210.0`` (a number turned into text) is ``27011210``; ``2701.12.10`` (written in
+    groups) is ``27011210``."""
     if is_empty(value):
         return "", "缺少商品编码"
     digits = _integer_digits(value)
     if digits is None:
         if not isinstance(value, str):
             return "", "商品编码应为8位或10位数字"
-        digits = re.sub(r"[\s.]", "", unicodedata.normalize("NFKC", value))
+        text = _WS_RE.sub("", unicodedata.normalize("NFKC", value))
+        m = _DECIMAL_CODE_RE.fullmatch(text)
+        if m:
+            digits = m.group(1)
+        elif _DOTTED_CODE_RE.fullmatch(text):
+            digits = text.replace(".", "")
+        else:
+            digits = text
         if not digits.isascii() or not digits.isdigit():
             return "", "商品编码应为8位或10位数字"
     if len(digits) in (7, 9):
@@ -484,25 +534,45 @@ def parse_hs_code(value):
     return digits, None
 
 
-def parse_trade_mode(value):
-    """贸易方式: the 4-digit code at the start of the text (``9610 跨境电子商务`` → ``9610``).
+_BRACKETED_DIGITS_RE = re.compile(r"[(\[（【](\d{3,4})[)\]）】]")
+_NAME_KEY_RE = re.compile(r"[\s()\[\]（）【】·,，、]")
 
-    An Excel number 110 (leading zero dropped) → ``0110``.
-    """
+
+def trade_mode_key(name: str) -> str:
+    """A trade-mode name as looked up in the policy file's table (folded, no spaces or brackets)."""
+    return _NAME_KEY_RE.sub("", unicodedata.normalize("NFKC", name)).upper()
+
+
+def parse_trade_mode(value, names: dict[str, str] | None = None):
+    """贸易方式: the 4-digit 监管方式 code (``0110``, ``9610 跨境电子商务``, ``一般贸易(0110)``), or a
+    name alone mapped through ``names`` (the policy file's table: ``一般贸易`` → ``0110``).
+
+    An Excel number 110 (leading zero dropped) → ``0110``. A 1- or 2-digit code is the customs
+    statistics' own 贸易方式 (``10`` 一般贸易), not a 监管方式: its name is used when it has one."""
     if is_empty(value):
         return "", "缺少贸易方式"
     digits = _integer_digits(value)
+    name = ""
     if digits is None:
-        text = unicodedata.normalize("NFKC", as_text(value))
-        m = _LEADING_DIGITS_RE.match(text.strip())
-        if not m:
-            return "", "贸易方式应以4位代码开头，如 0110"
-        digits = m.group(0)
-        if len(digits) > 4:
+        text = unicodedata.normalize("NFKC", as_text(value)).strip()
+        m = _LEADING_DIGITS_RE.match(text)
+        bracketed = _BRACKETED_DIGITS_RE.search(text)
+        if m:
+            digits, name = m.group(0), text[m.end():]
+        elif bracketed:
+            digits = bracketed.group(1)
+        else:
+            name = text
+        if len(digits or "") > 4:
             digits = digits[:4]
-    if len(digits) > 4 or len(digits) == 0:
-        return "", "贸易方式应以4位代码开头，如 0110"
-    return digits.zfill(4), None
+    if digits is not None and 3 <= len(digits) <= 4:
+        return digits.zfill(4), None
+    code = (names or {}).get(trade_mode_key(name)) if name.strip() else None
+    if code is not None:
+        return code, None
+    if digits is not None:
+        return "", "贸易方式应为4位监管方式代码，如 0110（1至2位的是海关统计贸易方式代码，不是监管方式）"
+    return "", "贸易方式不是4位监管方式代码，也不是政策文件贸易方式表中的名称"
 
 
 def parse_account(value):
