@@ -153,10 +153,20 @@ class Layout:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a sheet is: its file and sheet names (title lines come from the grid)."""
+    """Where a sheet is: its file and sheet names (title lines come from the grid). A CSV's one
+    sheet is named after the file by the reader, not by the clerk: ``named`` is False."""
 
     file: str
     sheet: str
+    named: bool = True
+
+    def sources(self, grid: np.ndarray, top: int) -> list[tuple[str, list[str]]]:
+        """Where a table may say what it holds outside its columns: title lines, sheet name, file name."""
+        out = [("标题", _title_texts(grid, top))]
+        if self.named:
+            out.append(("工作表名", [self.sheet]))
+        out.append(("文件名", [self.file.rsplit(".", 1)[0]]))
+        return out
 
 
 def _texts(row) -> list[str]:
@@ -385,12 +395,22 @@ def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, place: 
         _customs_shape(layout, grid, place)
     for binding in layout.all_bindings():
         _set_scale(binding, statement, quantity_units, place, layout)
-    if statement is not None and statement.unit is not None and statement.unit.scale not in (None, 1) and any(
-            b.column.kind.money and not b.unit for b in layout.all_bindings()):
-        layout.notes.append(f"金额单位为{_scale_text(statement.unit.scale)}（见“{statement.text.strip()}”），已换算为元")
+    _unit_notes(layout, statement)
     if statement is not None and statement.quantity:
         layout.quantity_unit = statement.quantity
     return layout
+
+
+def _unit_notes(layout: Layout, statement) -> None:
+    """One console line per unit converted: which columns, from what, to 元."""
+    by_unit: dict[int, list[str]] = {}
+    for b in layout.all_bindings():
+        if b.column.kind.money and b.scale != 100:
+            by_unit.setdefault(int(b.scale) // 100, []).append(b)
+    for scale, bindings in by_unit.items():
+        named = [b.header for b in bindings if b.unit]
+        where = f"列“{'”“'.join(named)}”" if named else f"金额（见“{statement.text.strip()}”）"
+        layout.notes.append(f"{where}的单位为{_scale_text(scale)}，已换算为元")
 
 
 def _scale_text(scale: int) -> str:
@@ -542,8 +562,6 @@ def _set_scale(binding: Binding, statement, quantity_units: dict, place: Place, 
             money = statement.unit if statement is not None and statement.unit is not None else None
         scale = money.scale if money is not None and money.scale is not None else 1
         binding.scale = Decimal(scale) * 100
-        if unit and scale != 1:
-            layout.notes.append(f"列“{binding.header}”的金额单位为{_scale_text(scale)}，已换算为元")
     elif kind.name == "tonnes":
         tonnes = quantity_units.get(unit) if unit else 1
         if tonnes is None:
@@ -580,8 +598,7 @@ def direction_in(text: str) -> str | None:
 def _direction_elsewhere(grid: np.ndarray, top: int, place: Place, strict: bool = False) -> tuple[str | None, str]:
     """The direction a title line, the sheet name or the file name gives (first that gives one).
     Title lines naming both: None, or with ``strict`` an InputError."""
-    for where, texts in (("标题", _title_texts(grid, top)), ("工作表名", [place.sheet]),
-                         ("文件名", [place.file.rsplit(".", 1)[0]])):
+    for where, texts in place.sources(grid, top):
         found = {direction_in(t) for t in texts} - {None}
         if len(found) > 1:
             if not strict:
@@ -610,8 +627,7 @@ def period_in(text: str) -> tuple[int, int] | None:
 
 
 def _period_elsewhere(grid: np.ndarray, top: int, place: Place) -> tuple[tuple[int, int] | None, str]:
-    for where, texts in (("标题", _title_texts(grid, top)), ("工作表名", [place.sheet]),
-                         ("文件名", [place.file.rsplit(".", 1)[0]])):
+    for where, texts in place.sources(grid, top):
         found = {period_in(t) for t in texts} - {None}
         if len(found) == 1:
             text = next(t for t in texts if period_in(t))

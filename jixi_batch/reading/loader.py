@@ -109,7 +109,7 @@ def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
     partials = []
     nonempty_sheets = 0
     for sheet in book.sheets:
-        place = Place(name, sheet.name)
+        place = Place(name, sheet.name, book.has_sheet_names)
         outcome = read_sheet(sheet, place, ctx)
         if outcome == "empty":
             notes.append(f"{name}：工作表“{sheet.name}”为空，已忽略")

@@ -150,6 +150,7 @@ class SheetReader:
         start = layout.data_row
         self.merges = [m for m in merges if m[0] >= start and (m[2] > m[0] or m[3] > m[1])]
         self.merge_values: dict = {}
+        self.filled_merges: set = set()
         self.number_columns = {b.index: b for b in layout.all_bindings() if b.column.kind.number}
 
     def rows(self, region: np.ndarray, filled: np.ndarray | None, start: int) -> None:
@@ -187,6 +188,7 @@ class SheetReader:
                 filled = None if filled is None else filled.copy()
                 copied = True
             last = min(c1, region.shape[1] - 1)
+            self.filled_merges.add(merge)
             for r in rows:
                 for c in range(c0, last + 1):
                     if region[r, c] is None:
@@ -198,6 +200,8 @@ class SheetReader:
     def result(self) -> SheetResult:
         result = merge_results(self.parts)
         result.notes = list(self.layout.notes)
+        if self.filled_merges:
+            result.notes.append(f"有 {len(self.filled_merges)} 处单元格向下合并，合并格中的内容已用于它覆盖的每一行")
         return result
 
 
