@@ -45,6 +45,7 @@ _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CN_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _DIRECTION_WORDS = (("进口", "I"), ("出口", "E"), ("IMPORT", "I"), ("EXPORT", "E"))
 _MIXED_WORDS = ("进出口", "出进口", "IMPORTANDEXPORT", "IMPORT&EXPORT", "IMPORT-EXPORT")
+CONFLICT = "conflict"
 
 
 def normalise_header(cell) -> str:
@@ -325,8 +326,8 @@ def _missing(candidate: _Candidate, grid: np.ndarray, place: Place) -> list[str]
             continue
         if table is Customs and column.field == "direction" and (
                 any(b.direction for b in found.get("amount_fen", []))
-                or _direction_elsewhere(grid, candidate.top, place)[0] is not None):
-            continue
+                or _direction_elsewhere(grid, candidate.top, place) != (None, "")):
+            continue                # (a conflict is named when the layout is finished)
         if table is Customs and column.field == "period" and _period_elsewhere(grid, candidate.top, place)[0]:
             continue
         missing.append(column.header)
@@ -434,8 +435,8 @@ def _one(bindings: list[Binding], column: Column, place: Place, layout: Layout) 
     groups: dict[str, list[Binding]] = {}
     for b in codes:
         groups.setdefault(_base_key(b.header), []).append(b)
-    if len(groups) > 1 and column.kind.money:
-        explicit = {k: g for k, g in groups.items() if g[0].currency == U.RMB}
+    if len(groups) > 1 and column.kind.money:      # 人民币 named, beside a column naming no currency
+        explicit = {k: g for k, g in groups.items() if _names_rmb(g[0].header)}
         if explicit and len(explicit) < len(groups):
             dropped = [g[0].header for k, g in groups.items() if k not in explicit]
             layout.notes.append("金额取“" + "”“".join(g[0].header for g in explicit.values()) + "”列（人民币）；“"
@@ -450,6 +451,10 @@ def _one(bindings: list[Binding], column: Column, place: Place, layout: Layout) 
         if b is not chosen[0]:
             layout.duplicates.append(b.header)
     return chosen[0]
+
+
+def _names_rmb(header: str) -> bool:
+    return any(word in normalise_header(header) for word in ("人民币", "RMB", "CNY"))
 
 
 def _base_key(header: str) -> str:
@@ -586,12 +591,17 @@ def _title_texts(grid: np.ndarray, top: int) -> list[str]:
     return [t for r in range(top) for t in _texts(grid[r])]
 
 
-def direction_in(text: str) -> str | None:
-    """'…企业进口数据' -> 'I'; 'export-2023' -> 'E'; '进出口…' or both or neither -> None."""
+def directions_in(text: str) -> set[str]:
+    """The directions a title or name speaks of: '…企业进口数据' -> {'I'}; 'export-2023' -> {'E'};
+    '进出口…' -> set() (both at once is no direction); '进口、出口…' -> {'I', 'E'}."""
     folded = normalise_header(text)
     for word in _MIXED_WORDS:
         folded = folded.replace(word, "")
-    found = {code for word, code in _DIRECTION_WORDS if word in folded}
+    return {code for word, code in _DIRECTION_WORDS if word in folded}
+
+
+def direction_in(text: str) -> str | None:
+    found = directions_in(text)
     return found.pop() if len(found) == 1 else None
 
 
@@ -599,10 +609,10 @@ def _direction_elsewhere(grid: np.ndarray, top: int, place: Place, strict: bool 
     """The direction a title line, the sheet name or the file name gives (first that gives one).
     Title lines naming both: None, or with ``strict`` an InputError."""
     for where, texts in place.sources(grid, top):
-        found = {direction_in(t) for t in texts} - {None}
+        found = set().union(*(directions_in(t) for t in texts))
         if len(found) > 1:
             if not strict:
-                return None, ""
+                return None, CONFLICT
             raise InputError(f"文件“{place.file}”工作表“{place.sheet}”的{where}同时写有进口和出口，"
                              "程序无法确定该表是进口还是出口数据。请在表中加“进出口”列后重新运行。")
         if found:
@@ -617,6 +627,8 @@ def period_in(text: str) -> tuple[int, int] | None:
     from .values import parse_period
 
     folded = unicodedata.normalize("NFKC", text)
+    if len(set(_YEAR_RE.findall(folded))) > 1:
+        return None
     m = re.search(r"((?:19|20)\d{2})\s*年\s*(\d{1,2}\s*(?:月份?)?\s*[-—–~～至到]\s*\d{1,2}\s*月份?|\d{1,2}\s*月|全年|度)?",
                   folded)
     if m:

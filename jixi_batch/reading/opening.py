@@ -24,6 +24,7 @@ from typing import Callable
 
 from . import sheet_chunks, text_tables
 from .errors import InputError
+from .ods_xlsb_guard import scan_ods, scan_xlsb
 from .xlsx_guard import scan_workbook
 
 # read by calamine (a workbook) or as text (CSV, and the HTML or XML tables saved as .xls)
@@ -167,7 +168,13 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
     if data.startswith(ZIP_MAGIC):
         check_zip(path)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            scans = scan_workbook(zf, path.name)
+            names = {n.lower() for n in zf.namelist()}
+            if "xl/workbook.bin" in names:
+                scan_xlsb(zf, path.name)
+            elif "content.xml" in names:
+                scan_ods(zf, path.name)
+            else:
+                scans = scan_workbook(zf, path.name)
     elif _is_encrypted_ole(data):
         raise password(path)
     try:

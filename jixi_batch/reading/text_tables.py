@@ -29,9 +29,10 @@ def decode_text(path: Path, data: bytes) -> str:
     """UTF-16 (with a BOM, or plainly ASCII-in-UTF-16), UTF-8 (with or without BOM), else GB18030."""
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:3:2] != b"\x00\x00":
+    encoding = _utf16_without_bom(data)
+    if encoding:
         try:
-            return data.decode("utf-16-le")
+            return data.decode(encoding)
         except UnicodeDecodeError:
             pass
     for encoding in ("utf-8-sig", "gb18030"):
@@ -42,14 +43,24 @@ def decode_text(path: Path, data: bytes) -> str:
     raise InputError(f"文件“{path.name}”的编码无法识别（应为UTF-8、GBK或UTF-16），请用Excel另存为.xlsx再试。")
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: the NUL bytes of its ASCII characters (digits, commas, tabs,
+    line ends) fall on odd positions (little-endian) or on even ones, far more than the other way."""
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > len(head) // 20 and even * 4 < odd:
+        return "utf-16-le"
+    if even > len(head) // 20 and odd * 4 < even:
+        return "utf-16-be"
+    return None
+
+
 def kind_of_text(data: bytes) -> str:
     """'html', 'spreadsheetml', 'mime' (a web archive) or 'csv', from the first bytes."""
     head = data[:4096]
-    if head.startswith(_UTF16_BOMS) or (len(head) > 3 and head[1:4:2] == b"\x00\x00"):
-        try:
-            head = head.decode("utf-16", "ignore").encode("utf-8")
-        except UnicodeDecodeError:
-            pass
+    if head.startswith(_UTF16_BOMS) or _utf16_without_bom(head):
+        head = head.decode("utf-16" if head.startswith(_UTF16_BOMS) else _utf16_without_bom(head),
+                           "ignore").encode("utf-8")
     sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if sniff.startswith(b"mime-version"):
         return "mime"

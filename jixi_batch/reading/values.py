@@ -28,7 +28,7 @@ import pandas as pd
 DASHES = {"-", "—", "–", "―", "－", "--", "——", "―", "/", "－－", "−"}
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _WS_RE = re.compile(r"\s+")
-LIMIT = Decimal(10) ** 15  # 1e15 units: larger is a typing error, never a real figure
+LIMIT = Decimal(10) ** 17  # 1e17 fen (1e15 元), milli-units or ppm: larger is a typing error, never a figure
 
 
 def is_empty(value) -> bool:
@@ -123,7 +123,7 @@ def make_scaled_parser(scale, allow_negative: bool, what: str, integer_only: boo
             return 0, f"{error}，应填写{what}"
         if number is None:
             return 0, None
-        if abs(number) >= LIMIT:
+        if abs(number * scale) >= LIMIT:
             return 0, f"数值过大，应填写{what}"
         if number < 0 and not allow_negative:
             return 0, "不能为负数"
@@ -237,11 +237,12 @@ def scaled_integers(col, scale, allow_negative: bool, what: str,
         empty = np.isnan(x)
         xs = np.where(empty, 0.0, x)
         scaled = xs * scale_int
-        integral = (xs == np.floor(xs)) & (np.abs(xs) < 1e13)
+        # beyond 1e13 after scaling, a float product may round and an int64 product may overflow
+        small = np.abs(scaled) < 1e13
+        integral = (xs == np.floor(xs)) & small
         frac = np.abs(scaled) - np.floor(np.abs(scaled))
         tolerance = 1e-6 + np.abs(scaled) * 1e-15
-        exact_needed = (~integral & ((np.abs(frac - 0.5) < tolerance) | (np.abs(scaled) >= 1e13))) \
-            | ~np.isfinite(xs) | (np.abs(xs) >= 1e15)
+        exact_needed = (~integral & (np.abs(frac - 0.5) < tolerance)) | ~small | ~np.isfinite(xs)
         result = np.zeros(len(col), dtype=np.int64)
         ints = integral & ~exact_needed
         result[ints] = xs[ints].astype(np.int64) * scale_int

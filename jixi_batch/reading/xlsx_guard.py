@@ -89,7 +89,7 @@ def sheet_members(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _too_big(file_name: str, sheet: str, rows: int, cols: int) -> InputError:
+def too_big(file_name: str, sheet: str, rows: int, cols: int) -> InputError:
     return InputError(
         f"文件“{file_name}”工作表“{sheet}”太大：数据范围 {rows:,} 行 × {cols:,} 列（{rows * cols:,} 个单元格），"
         f"超过程序的处理上限（每个工作表最多 {MAX_ROWS:,} 行、{MAX_CELLS:,} 个单元格）。"
@@ -126,7 +126,7 @@ def _full_scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, file
     cols = max(map(column_index, {letters for letters, _ in refs}), default=0)
     scan.rows, scan.cols = rows, cols
     if rows > MAX_ROWS or rows * max(cols, 1) > MAX_CELLS:
-        raise _too_big(file_name, scan.name, rows, cols)
+        raise too_big(file_name, scan.name, rows, cols)
     if b't="e"' in data:  # error values (#DIV/0!, #N/A): calamine gives '' for them
         for letters, digits, error in _ERROR_RE.findall(data):
             scan.uncached[(int(digits) - 1, column_index(letters) - 1)] = _unescape(error).strip() or "#错误"
