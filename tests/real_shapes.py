@@ -607,8 +607,19 @@ def by_id() -> dict[str, Shape]:
     return {s.id: s for s in SHAPES}
 
 
-if __name__ == "__main__":                        # python tests/real_shapes.py C16 /tmp/c16 — to look at one
+def markdown_table() -> str:
+    """The README's table of shapes taken and refused."""
+    lines = ["| 编号 | 用途 | 形态 | 表头示例 | 程序的处理（经办人看到的） | 出处 |", "|---|---|---|---|---|---|"]
+    for s in SHAPES:
+        cells = [s.id, s.role, s.title, f"`{s.header}`", ("**拒绝**：" if s.stops else "") + s.clerk, s.seen]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("`\\|", "`|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":     # python tests/real_shapes.py C16 /tmp/c16 (one shape's folder) | --table
     import sys
 
-    chosen = by_id()[sys.argv[1]]
-    print(chosen.folder(Path(sys.argv[2])))
+    if sys.argv[1] == "--table":
+        print(markdown_table(), end="")
+    else:
+        print(by_id()[sys.argv[1]].folder(Path(sys.argv[2])))

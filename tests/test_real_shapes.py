@@ -41,3 +41,10 @@ def test_shape(shape, tmp_path, canonical):
     book = workbook_of(out)
     assert_accounts_balance(book)
     assert payouts(book) == canonical
+
+
+def test_the_readme_shows_the_corpus_as_it_is():
+    from real_shapes import REPO, markdown_table
+
+    assert markdown_table() in (REPO / "README.md").read_text(encoding="utf-8"), \
+        "README table out of date: python tests/real_shapes.py --table"
