@@ -271,14 +271,7 @@ def _match_cell(table, lookup, index: int, parts: list[str]) -> Binding | None:
             if base == word:
                 direction = direction or code
         money = U.money_unit_or_none(unit) if unit else None
-        if money is not None and money.currency:
-            currency = currency or money.currency
-        whole = U.money_unit_or_none(base)
-        if whole is not None and whole.currency and whole.scale is None or base in ("美元", "美金"):
-            currency = currency or (whole.currency if whole else "美元")
-        for word, name in (("美元", "美元"), ("美金", "美元"), ("人民币", U.RMB)):
-            if word in base:
-                currency = currency or name
+        currency = currency or (money.currency if money is not None else None) or U.currency_in(base)
         if unit:
             units.append(unit)
         alias = lookup.get(norm) or lookup.get(base)

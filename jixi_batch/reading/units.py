@@ -82,6 +82,15 @@ def money_unit(text: str) -> MoneyUnit:
     return MoneyUnit(SCALES[rest], currency, text)
 
 
+def currency_in(text: str) -> str | None:
+    """The currency a header names anywhere in it (美元金额, 人民币值), or None."""
+    folded = _fold(text)
+    for word, name in _FOREIGN_WORDS.items():
+        if word in folded:
+            return name
+    return RMB if any(word in folded for word in _RMB_WORDS) else None
+
+
 def money_unit_or_none(text: str) -> MoneyUnit | None:
     try:
         return money_unit(text)
