@@ -128,3 +128,56 @@ def test_kinds_that_cannot_be_read_are_named(tmp_path, name, content, words):
         _open(path)
     for word in [name] + words:
         assert word in str(caught.value)
+
+
+def _sheet_xml_book(tmp_path: Path, rows_xml: bytes, name: str = "未编址.xlsx") -> Path:
+    """An xlsxwriter workbook whose sheet's <sheetData> is replaced by ``rows_xml``."""
+    import io
+    import re
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb.add_worksheet("名单").write(0, 0, "x")
+    wb.close()
+    path = tmp_path / name
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows_xml + b"</sheetData>", data, flags=re.S)
+                data = re.sub(rb"<dimension[^>]*/>", b'<dimension ref="A1"/>', data)
+            dst.writestr(info, data)
+    return path
+
+
+def test_a_row_of_cells_without_addresses_is_counted_before_calamine(tmp_path):
+    """8 KB: 1,000 short rows, then one row of 16,384 cells with no r= — calamine would allocate
+    16 million cells (and, at Excel's row limit, abort); every cell element counts."""
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 1000))
+    last = b'<row r="1000">' + b"<c><v>0</v></c>" * 16_384 + b"</row>"
+    path = _sheet_xml_book(tmp_path, rows + last)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(InputError, match="未编址.xlsx.*名单.*太大.*16,384 列"):
+        _open(path)
+
+
+def test_a_far_cell_behind_a_lying_dimension_is_counted(tmp_path):
+    path = _sheet_xml_book(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                     b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "远.xlsx")
+    with pytest.raises(InputError, match="远.xlsx.*太大"):
+        _open(path)
+
+
+@pytest.mark.parametrize("rows_xml,extent", [
+    (b'<row r="3"><c r="B3"><v>1</v></c><c r="AA3" s="2"/></row>', (3, 27)),     # plain: formatted empty too
+    (b'<row><c><v>1</v></c><c><v>2</v></c></row><row><c r="D9"><v>1</v></c></row>', (9, 4)),
+    (b'<x:row r="2"><x:c r="C2"><x:v>1</x:v></x:c><x:c s="1"/></x:row>', (2, 3)),  # prefix; empty skipped
+])
+def test_both_ways_of_counting_place_cells_as_calamine_does(rows_xml, extent):
+    from jixi_batch.reading import xlsx_guard
+
+    assert (xlsx_guard._plain_extent(rows_xml) or xlsx_guard._exact_extent(rows_xml)) == extent
+    rows, cols = xlsx_guard._exact_extent(rows_xml)
+    assert rows == extent[0] and cols <= extent[1]

@@ -24,8 +24,9 @@ from typing import Callable
 
 from . import sheet_chunks, text_tables
 from .errors import InputError
+from . import xlsx_guard
 from .ods_xlsb_guard import scan_ods, scan_xlsb
-from .xlsx_guard import scan_workbook
+from .xlsx_guard import ChunkMeasure, scan_workbook
 
 # read by calamine (a workbook) or as text (CSV, and the HTML or XML tables saved as .xls)
 WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
@@ -173,8 +174,8 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
                 scan_xlsb(zf, path.name)
             elif "content.xml" in names:
                 scan_ods(zf, path.name)
-            else:
-                scans = scan_workbook(zf, path.name)
+            else:    # a sheet to be cut into chunks is measured as it is cut
+                scans = scan_workbook(zf, path.name, sheet_chunks.worth_cutting if submit else None)
     elif _is_encrypted_ole(data):
         raise password(path)
     try:
@@ -188,18 +189,24 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
         sheets = []
         merges = {}
         for name in visible:
-            parts = _submit_parse(data, scans.get(name), scans, submit, merges)
-            sheets.append((name, parts or [done(workbook.get_sheet_by_name(name))]))
+            parts = _submit_parse(path, data, scans.get(name), scans, submit, merges)
+            if not parts:
+                _measure_whole(path, data, scans.get(name))
+                parts = [done(workbook.get_sheet_by_name(name))]
+            sheets.append((name, parts))
+    except InputError:
+        raise
     except Exception as exc:  # calamine raises its own error types for bad files
         raise calamine_failure(path, exc) from exc
     return OpenedFile(path, sha, kind="workbook", data=data, sheets=sheets, hidden=hidden, scans=scans,
                       merges=merges)
 
 
-def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None, merges: dict) -> list[Future]:
-    """Futures of a big sheet's parse: one per row chunk (:mod:`.sheet_chunks`), or one for
-    the whole sheet when it is big but not worth cutting (so that the sheets of a workbook
-    with one sheet a year parse side by side); [] when the sheet is parsed here."""
+def _submit_parse(path: Path, data: bytes, scan, scans: dict, submit: Submit | None, merges: dict) -> list[Future]:
+    """Futures of a big sheet's parse: one per row chunk (:mod:`.sheet_chunks`), each measured
+    (:class:`.xlsx_guard.ChunkMeasure`) before it is submitted, or one for the whole sheet when
+    it is big but not worth cutting (so that the sheets of a workbook with one sheet a year
+    parse side by side), or holds formulas; [] when the sheet is parsed here."""
     if submit is None or scan is None:
         return []
     try:
@@ -208,18 +215,37 @@ def _submit_parse(data: bytes, scan, scans: dict, submit: Submit | None, merges:
             if not sheet_chunks.worth_cutting(info):
                 if info.file_size < sheet_chunks.OWN_THREAD_BYTES:
                     return []
+                _measure_whole(path, data, scan)
                 return [submit(_parse_sheet, data, scan.name)]
             with zf.open(info) as stream:
                 tail: list[bytes] = []
                 chunks = sheet_chunks.chunk_xml(stream, tail=tail)
-                if chunks is None:
-                    return [submit(_parse_sheet, data, scan.name)]
-                books = sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
-                parts = [submit(_parse_sheet, books.build(pieces), scan.name) for pieces in chunks]
-                merges[scan.name] = sheet_chunks.merged_ranges(b"".join(tail))
-                return parts
+                measure_chunk = ChunkMeasure(scan, path.name)
+                books, parts = None, []
+                for pieces in chunks or ():
+                    if not measure_chunk(pieces[1]):        # formulas: read whole (xlsx_guard)
+                        for part in parts:
+                            part.cancel()
+                        parts = []
+                        break
+                    books = books or sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
+                    parts.append(submit(_parse_sheet, books.build(pieces), scan.name))
+                if parts:
+                    scan.measured = True
+                    merges[scan.name] = sheet_chunks.merged_ranges(b"".join(tail))
+                    return parts
+            _measure_whole(path, data, scan)
+            return [submit(_parse_sheet, data, scan.name)]
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError, zlib.error):
         return []               # calamine parses the sheet whole and says what is wrong
+
+
+def _measure_whole(path: Path, data: bytes, scan) -> None:
+    """Count the cells of a sheet about to be parsed whole, if the chunks did not."""
+    if scan is None or scan.measured:
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xlsx_guard.measure(zf, scan, path.name)
 
 
 def _parse_sheet(book: bytes, name: str):
