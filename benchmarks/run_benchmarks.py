@@ -8,6 +8,9 @@ For each size (customs rows / firms: 10k / 1k, 300k / 5k, 1m / 50k) it
 
 1. writes the inputs with ``tools/make_inputs.py --scale-firms F --scale-rows R`` (one customs
    file with both years, the provincial list, the applications workbook), once, under --work;
+   at 300k, the customs workbook is also rewritten by other tools (``--writers``: openpyxl's
+   write-only mode, xlsxwriter, an ``.xls``, a CSV — ``benchmarks/writers.py``), so that the
+   speed is measured on any file, not only on the files of one writer;
 2. times a bare ``pandas.read_excel(path, sheet_name=None, header=None, dtype=object,
    engine="calamine")`` of every input file, in this process;
 3. runs the batch with ``--no-letters`` in a child process (the same ``cli.main`` that
@@ -44,6 +47,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"10k": (1_000, 10_000), "300k": (5_000, 300_000), "1m": (50_000, 1_000_000)}
+WRITER_LABELS = {"make_inputs": "make_inputs.py", "openpyxl": "openpyxl write-only", "xlsxwriter": "xlsxwriter",
+                 "xls": ".xls (xlwt, 5 sheets)", "csv": "CSV (UTF-8)"}
 SEED = 7
 YEAR = "2023"
 
@@ -86,16 +91,37 @@ def make_inputs(work: Path, size: str) -> Path:
     return folder
 
 
+def variant_inputs(work: Path, size: str, writer: str) -> Path:
+    """The inputs of ``size`` with the customs workbook written by ``writer`` (benchmarks/writers.py)."""
+    folder = make_inputs(work, size)
+    if writer == "make_inputs":
+        return folder
+    from writers import write_variant
+
+    target = work / f"inputs_{size}_{writer}"
+    done = work / f"inputs_{size}_{writer}.done"
+    stamp = (work / f"inputs_{size}.done").read_text()
+    if not (done.exists() and done.read_text() == stamp and target.is_dir()):
+        write_variant(folder, target, writer)
+        done.write_text(stamp)
+    return target
+
+
 def input_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xls", ".csv"))
 
 
 def bare_read(files: list[Path]) -> float:
+    """pandas' own read of every file: read_excel with calamine (read_csv for a CSV, which
+    read_excel cannot read)."""
     import pandas as pd
 
     start = time.perf_counter()
     for path in files:
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
+        if path.suffix.lower() == ".csv":
+            frames = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig")
+        else:
+            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
         del frames
     seconds = time.perf_counter() - start
     gc.collect()
@@ -177,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         return child(argv[1:])
     parser = argparse.ArgumentParser(description="jixi-batch scale benchmark")
     parser.add_argument("--sizes", default="10k,300k,1m", help="comma list of " + ",".join(SIZES))
+    parser.add_argument("--writers", default="make_inputs,openpyxl,xlsxwriter,xls,csv",
+                        help="how the customs workbook is written (benchmarks/writers.py), for the 300k size; "
+                             "the other sizes use make_inputs")
     parser.add_argument("--repeat", type=int, default=1, help="alternate bare read / run N times (median ratio)")
     parser.add_argument("--letters", default="10k,300k", help="sizes to also time letters on ('' for none)")
     parser.add_argument("--naive", default="10k,300k", help="sizes to run the naive baseline on ('' for none)")
@@ -194,14 +223,19 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown size {s!r} (choose from {', '.join(SIZES)})")
     args.work.mkdir(parents=True, exist_ok=True)
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    writers = [w for w in args.writers.split(",") if w]
+    runs_to_do = [(size, writer) for size in sizes for writer in (writers if size == "300k" else ["make_inputs"])]
     rows = []
     failed = False
-    for size in sizes:
+    for size, writer in runs_to_do:
         firms, n_rows = SIZES[size]
-        print(f"[{size}] inputs ({n_rows:,} customs rows, {firms:,} firms) ...", flush=True)
-        folder = make_inputs(args.work, size)
+        print(f"[{size} {writer}] inputs ({n_rows:,} customs rows, {firms:,} firms) ...", flush=True)
+        folder = variant_inputs(args.work, size, writer)
         files = input_files(folder)
         out = args.work / f"out_{size}"
+        size_label = size
+        size = f"{size} {writer}"
         bares, runs = [], []
         for i in range(max(args.repeat, 1)):
             bares.append(bare_read(files))
@@ -213,10 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         peak_mb = max(r["peak_kb"] for r in runs) / 1024
         pair_ratios = sorted(r["outer_wall"] / b for r, b in zip(runs, bares))
         ratio = statistics.median(pair_ratios)
-        row = {"size": size, "rows": n_rows, "firms": firms, "bare": bare, "wall": best["outer_wall"],
+        row = {"size": size, "writer": writer, "rows": n_rows, "firms": firms, "bare": bare, "wall": best["outer_wall"],
                "stages": best["stages"], "peak_mb": peak_mb, "ratio": ratio, "pair_ratios": pair_ratios,
                "bytes": sum(p.stat().st_size for p in files)}
-        if size in naive_sizes:
+        if size_label in naive_sizes and writer == "make_inputs":
             ours = paid_lines(out)
             result = naive(folder)
             row["naive"] = result["seconds"]
@@ -224,9 +258,9 @@ def main(argv: list[str] | None = None) -> int:
             mismatch = {r: (v, ours.get(r, 0)) for r, v in result["rules"].items() if v != ours.get(r, 0)}
             row["naive_check"] = "sums agree" if not mismatch else f"MISMATCH {mismatch}"
             print(f"[{size}] naive baseline {result['seconds']:.1f} s ({row['naive_check']})", flush=True)
-        if size in letter_sizes:
-            with_letters = batch(folder, args.work / f"letters_{size}", letters=True)
-            n_letters = letters_count(args.work / f"letters_{size}")
+        if size_label in letter_sizes and writer == "make_inputs":
+            with_letters = batch(folder, args.work / f"letters_{size_label}", letters=True)
+            n_letters = letters_count(args.work / f"letters_{size_label}")
             seconds = with_letters["stages"].get("letters", 0.0)
             row["letters"] = n_letters
             row["letters_s"] = seconds
@@ -301,9 +335,9 @@ def _ratio_cell(row: dict) -> str:
 
 def render(rows: list[dict], repeat: int) -> str:
     lines = [
-        "| customs rows / firms | input size | bare `read_excel` | whole run `--no-letters` | ratio | "
+        "| customs rows / firms | customs file written by | input size | bare read | whole run `--no-letters` | ratio | "
         "read / compute / write | peak RSS | naive baseline | letters (per-firm + combined) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         st = r["stages"]
@@ -311,7 +345,8 @@ def render(rows: list[dict], repeat: int) -> str:
         letters_cell = (f"{r['letters']:,} in {fmt_s(r['letters_s'])} = {r['letters_per_s']:.0f}/s"
                         if r.get("letters_per_s") else "—")
         lines.append(
-            f"| {r['rows']:,} / {r['firms']:,} | {r['bytes'] / 1e6:.1f} MB | {fmt_s(r['bare'])} | {fmt_s(r['wall'])} | "
+            f"| {r['rows']:,} / {r['firms']:,} | {WRITER_LABELS[r['writer']]} | {r['bytes'] / 1e6:.1f} MB | "
+            f"{fmt_s(r['bare'])} | {fmt_s(r['wall'])} | "
             f"{_ratio_cell(r)} | {fmt_s(st.get('read'))} / {fmt_s(st.get('compute'))} / {fmt_s(st.get('write'))} | "
             f"{r['peak_mb']:,.0f} MB | {naive_cell} | {letters_cell} |")
     lines += [
@@ -323,7 +358,9 @@ def render(rows: list[dict], repeat: int) -> str:
         "(interpreter start and imports included); read / compute / write are its stages "
         "(`jixi_batch/timing.py`); the rest is start-up, imports and the run folder. The bare read is "
         "`pandas.read_excel(path, sheet_name=None, header=None, dtype=object, engine=\"calamine\")` "
-        "of every input file, in the benchmark's own process. The naive baseline "
+        "of every input file (`pandas.read_csv(path, header=None, dtype=object)` for a CSV), in the "
+        "benchmark's own process. The customs workbook is written by `tools/make_inputs.py` and, at "
+        "300,000 rows, rewritten by the other tools of `benchmarks/writers.py`. The naive baseline "
         "(`benchmarks/naive_baseline.py`) is a per-row Python loop over openpyxl rows for per-firm "
         "totals and the rules A1, A5X, A5G only; its rule sums are checked against the program's 明细.",
     ]

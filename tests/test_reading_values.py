@@ -5,6 +5,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jixi_batch.reading import values as V
 
@@ -43,6 +44,30 @@ def test_vectorised_money_matches_decimal_path():
     slow = [fen(x, allow_negative=True)[0] for x in col]
     assert fast.tolist() == slow
     assert all(e is None for e in errors)
+
+
+NUMBER_TEXTS = st.one_of(
+    st.decimals(-10**12, 10**12, places=3, allow_nan=False).map(str),
+    st.decimals(-10**9, 10**9, places=2, allow_nan=False).map(lambda d: f"{d:,}"),
+    st.integers(-10**18, 10**18).map(str),
+    st.integers(10**14, 10**17).map(str),                  # beyond 15 digits a float rounds
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", " 12 ", "+5", ".5", "5.", "1e5", "1e-400", "1e400", "nan", "inf", "—", "１２", "1_000",
+                     "0x10", "1,2,3", "--1", "12345678901234567", "1.2.3", "十二万", "-0", "¥5"]),
+    st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(NUMBER_TEXTS, min_size=1, max_size=40), scale=st.sampled_from([1, 100, 1000, 1_000_000,
+                                                                                       10**10]),
+       signed=st.booleans())
+def test_text_columns_in_bulk_equal_the_decimal_parser_cell_by_cell(texts, scale, signed):
+    """Property: the bulk path for text numbers (a CSV) gives each cell exactly what the Decimal
+    parser gives it, errors included."""
+    col = np.array(texts, dtype=object)
+    values, errors = V.scaled_integers(col, scale, signed, "金额")
+    parse = V.make_scaled_parser(scale, signed, "金额")
+    assert list(zip(values.tolist(), errors.tolist())) == [parse(v) for v in texts]
 
 
 def test_vectorised_money_wan_yuan_and_negative():

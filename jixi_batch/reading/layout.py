@@ -22,6 +22,7 @@ The result, :class:`Layout`, is all :mod:`.tidy` needs to read the rows below th
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -584,18 +585,24 @@ def _title_texts(grid: np.ndarray, top: int) -> list[str]:
     return [t for r in range(top) for t in _texts(grid[r])]
 
 
-def directions_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _period_of(text: str):
+    return period_in(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def directions_in(text: str) -> frozenset[str]:
     """The directions a title or name speaks of: '…企业进口数据' -> {'I'}; 'export-2023' -> {'E'};
     '进出口…' -> set() (both at once is no direction); '进口、出口…' -> {'I', 'E'}."""
     folded = normalise_header(text)
     for word in _MIXED_WORDS:
         folded = folded.replace(word, "")
-    return {code for word, code in _DIRECTION_WORDS if word in folded}
+    return frozenset(code for word, code in _DIRECTION_WORDS if word in folded)
 
 
 def direction_in(text: str) -> str | None:
     found = directions_in(text)
-    return found.pop() if len(found) == 1 else None
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _direction_elsewhere(grid: np.ndarray, top: int, place: Place, strict: bool = False) -> tuple[str | None, str]:
@@ -633,9 +640,9 @@ def period_in(text: str) -> tuple[int, int] | None:
 
 def _period_elsewhere(grid: np.ndarray, top: int, place: Place) -> tuple[tuple[int, int] | None, str]:
     for where, texts in place.sources(grid, top):
-        found = {period_in(t) for t in texts} - {None}
+        found = {_period_of(t) for t in texts} - {None}
         if len(found) == 1:
-            text = next(t for t in texts if period_in(t))
+            text = next(t for t in texts if _period_of(t))
             return found.pop(), f"{where}“{text}”"
     return None, ""
 

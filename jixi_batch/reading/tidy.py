@@ -58,6 +58,9 @@ class ReadContext:
     rule_ids: set[str]
     tonnes_per_unit: dict[str, Decimal]    # unit as written and normalised -> tonnes per unit
     trade_modes: dict[str, str]            # trade-mode name key -> 4-digit code
+    # each column's parsed values, kept across blocks, sheets and files: a firm's code, say,
+    # is checked once in a run (values.map_unique)
+    memos: dict = field(default_factory=dict)
 
     @classmethod
     def from_policy(cls, policy: dict) -> "ReadContext":
@@ -145,7 +148,7 @@ class SheetReader:
     def __init__(self, layout: Layout, file: str, sheet: str, ctx: ReadContext, merges=()):
         self.layout = layout
         self.file, self.sheet, self.ctx = file, sheet, ctx
-        self.memos: dict = {}
+        self.memos = ctx.memos
         self.parts: list[SheetResult] = []
         start = layout.data_row
         self.merges = [m for m in merges if m[0] >= start and (m[2] > m[0] or m[3] > m[1])]
@@ -291,7 +294,8 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
         if binding.column.kind.name == "text" or binding.column.kind.name == "code":
             data[field_name] = _texts(col, memos.setdefault(field_name, {}))
             continue
-        vals, errs, category = _parse_column(binding, col, ctx, memos.setdefault(field_name, {}), layout.title_year)
+        memo = memos.setdefault((field_name, layout.title_year) if field_name == "period" else field_name, {})
+        vals, errs, category = _parse_column(binding, col, ctx, memo, layout.title_year)
         _add_errors(problems, binding, col, vals, errs, category, repeated)
         if binding.column.kind.name == "percent":
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)

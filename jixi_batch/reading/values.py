@@ -594,37 +594,31 @@ def parse_account(value):
     return text, None
 
 
-_PLAIN_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 MAX_EXACT_CHARS = 15   # ≤15 characters: at most 15 significant digits, which round-trip through a float
 
 
 def _scaled_text_column(col: np.ndarray, scale, allow_negative: bool, what: str, integer_only: bool):
     """A column holding text (CSV, or numbers typed as text) × scale, half up.
 
-    Plain decimal texts (``1234.5``, ``1,234,567.00``) of at most 15 digits are converted
-    in bulk: such a text and the binary float nearest to it have the same shortest
-    decimal form, so the numeric path gives exactly the Decimal result. Anything else
-    (full-width digits, dashes, words, longer numbers, Excel numbers mixed in) goes
-    value by value through the Decimal parser.
+    Texts pandas reads as a number (``1234.5``, ``-3``, ``1,234,567.00`` once the thousands
+    separators are taken out) of at most 15 characters are converted in bulk: such a text and
+    the binary float nearest to it have the same shortest decimal form, so the numeric path
+    gives exactly the Decimal result. Anything else (full-width digits, dashes, words, longer
+    numbers, Excel numbers mixed in) goes value by value through the Decimal parser.
     """
-    plain_texts = []
-    plain_index = []
-    fullmatch = _PLAIN_NUMBER_RE.fullmatch
-    for i, value in enumerate(col):
-        if type(value) is str:
-            text = value.replace(",", "").strip() if "," in value or value[-1:].isspace() or value[:1].isspace() \
-                else value
-            if len(text) <= MAX_EXACT_CHARS and fullmatch(text):
-                plain_texts.append(text)
-                plain_index.append(i)
     result = np.zeros(len(col), dtype=np.int64)
     errors = np.full(len(col), None, dtype=object)
     plain = np.zeros(len(col), dtype=bool)
-    if plain_index:
-        plain[plain_index] = True
-        numbers = np.array(plain_texts, dtype=np.float64)
-        values, errs = scaled_integers(numbers.astype(object), scale, allow_negative, what, integer_only)
-        result[plain], errors[plain] = values, errs
+    if pd.api.types.infer_dtype(col, skipna=True) == "string":
+        texts = pd.Series(col, dtype=object)
+        if texts.str.contains(",", regex=False).any():
+            texts = texts.str.replace(",", "", regex=False)
+        numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=np.float64)
+        plain = np.isfinite(numbers) & (texts.str.strip().str.len().to_numpy(dtype=np.float64, na_value=99)
+                                        <= MAX_EXACT_CHARS)
+        if plain.any():
+            values, errs = scaled_integers(numbers[plain], scale, allow_negative, what, integer_only)
+            result[plain], errors[plain] = values, errs
     rest = ~plain
     if rest.any():
         values, errs = map_unique(col[rest], make_scaled_parser(scale, allow_negative, what, integer_only))
