@@ -170,14 +170,21 @@ def test_a_far_cell_behind_a_lying_dimension_is_counted(tmp_path):
         _open(path)
 
 
-@pytest.mark.parametrize("rows_xml,extent", [
-    (b'<row r="3"><c r="B3"><v>1</v></c><c r="AA3" s="2"/></row>', (3, 27)),     # plain: formatted empty too
-    (b'<row><c><v>1</v></c><c><v>2</v></c></row><row><c r="D9"><v>1</v></c></row>', (9, 4)),
-    (b'<x:row r="2"><x:c r="C2"><x:v>1</x:v></x:c><x:c s="1"/></x:row>', (2, 3)),  # prefix; empty skipped
+@pytest.mark.parametrize("rows_xml", [
+    b'<row r="3"><c r="B3"><v>1</v></c><c r="AA3" s="2"/></row>',              # a formatted empty cell
+    b'<row><c><v>1</v></c><c><v>2</v></c></row><row><c r="D9"><v>1</v></c></row>',   # no addresses
+    b'<row r="2"><c s="0" r="C2"><v>1</v></c><c r=\'E2\'><v>1</v></c></row>',       # attribute order, quotes
+    b'<row r="5" spans="1:3"><c r="AB5" t="s"><v>0</v></c></row><row r="12"><c r="c12"><v>1</v></c></row>',
 ])
-def test_both_ways_of_counting_place_cells_as_calamine_does(rows_xml, extent):
+def test_both_ways_of_counting_agree_with_calamine(tmp_path, rows_xml):
+    """The exact count places cells as calamine does; the quick one is never below it."""
+    import python_calamine
+
     from jixi_batch.reading import xlsx_guard
 
-    assert (xlsx_guard._plain_extent(rows_xml) or xlsx_guard._exact_extent(rows_xml)) == extent
-    rows, cols = xlsx_guard._exact_extent(rows_xml)
-    assert rows == extent[0] and cols <= extent[1]
+    path = _sheet_xml_book(tmp_path, rows_xml, "c.xlsx")
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("名单")
+    end_row, end_col = sheet.end
+    assert xlsx_guard._exact_extent(rows_xml) == (end_row + 1, end_col + 1)
+    quick = xlsx_guard._plain_extent(rows_xml)
+    assert quick is None or (quick[0] >= end_row + 1 and quick[1] >= end_col + 1)

@@ -26,7 +26,7 @@ from . import sheet_chunks, text_tables
 from .errors import InputError
 from . import xlsx_guard
 from .ods_xlsb_guard import scan_ods, scan_xlsb
-from .xlsx_guard import ChunkMeasure, scan_workbook
+from .xlsx_guard import measure_chunk, scan_workbook
 
 # read by calamine (a workbook) or as text (CSV, and the HTML or XML tables saved as .xls)
 WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"}
@@ -76,9 +76,11 @@ class OpenedFile:
     merges: dict = field(default_factory=dict)
 
     def parse_whole(self, name: str):
-        """The sheet ``name`` parsed in one piece (when its chunks cannot be joined)."""
+        """The sheet ``name`` parsed in one piece (when its chunks cannot be joined), its cells
+        counted first."""
         import python_calamine
 
+        _measure_whole(self.path, self.data, self.scans.get(name))
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.data)).get_sheet_by_name(name)
 
 
@@ -220,18 +222,10 @@ def _submit_parse(path: Path, data: bytes, scan, scans: dict, submit: Submit | N
             with zf.open(info) as stream:
                 tail: list[bytes] = []
                 chunks = sheet_chunks.chunk_xml(stream, tail=tail)
-                measure_chunk = ChunkMeasure(scan, path.name)
-                books, parts = None, []
-                for pieces in chunks or ():
-                    if not measure_chunk(pieces[1]):        # formulas: read whole (xlsx_guard)
-                        for part in parts:
-                            part.cancel()
-                        parts = []
-                        break
-                    books = books or sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
-                    parts.append(submit(_parse_sheet, books.build(pieces), scan.name))
-                if parts:
-                    scan.measured = True
+                if chunks is not None:
+                    books = sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
+                    parts = [submit(_measure_and_parse, books.build(pieces), pieces[1], scan.name, path.name)
+                             for pieces in chunks]
                     merges[scan.name] = sheet_chunks.merged_ranges(b"".join(tail))
                     return parts
             _measure_whole(path, data, scan)
@@ -246,6 +240,12 @@ def _measure_whole(path: Path, data: bytes, scan) -> None:
         return
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xlsx_guard.measure(zf, scan, path.name)
+
+
+def _measure_and_parse(book: bytes, body: bytes, name: str, file_name: str):
+    """One chunk of a cut sheet: its cells counted (xlsx_guard.measure_chunk), then parsed."""
+    measure_chunk(body, file_name, name)
+    return _parse_sheet(book, name)
 
 
 def _parse_sheet(book: bytes, name: str):

@@ -82,11 +82,14 @@ class Sheet:
 
     def _chunks(self) -> Iterator[Block]:
         from .calamine_grid import PartsOverlap, iter_blocks
+        from .xlsx_guard import ChunkHasFormulas
 
         try:
             for row, col, grid, filled in iter_blocks(self._parts):
                 yield Block(row, col, grid, filled)
-        except PartsOverlap:
+        except InputError:
+            raise                       # the size guard refused a chunk: the sheet is too big
+        except (PartsOverlap, ChunkHasFormulas):
             self._whole = True
             raise SheetRestart(self.name) from None
         except Exception:  # a chunk calamine refused: the whole parse says what is wrong, or reads it

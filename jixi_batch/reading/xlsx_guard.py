@@ -17,8 +17,9 @@
   only cells that hold something (calamine skips formatted empty cells).
 
   A sheet big enough to be cut into row chunks (:mod:`.sheet_chunks`) is measured chunk by
-  chunk as it is cut (:class:`ChunkMeasure`), so its XML is decompressed once and the first
-  chunks parse while later ones are measured.
+  chunk, each just before calamine parses it, in the same background thread
+  (:func:`measure_chunk`): its XML is decompressed once, and measuring goes on beside the
+  parse of other chunks and the main thread's work.
 * **Error values** (``#DIV/0!``, ``#N/A``) are read as empty by calamine: their text is put into
   the grid, so the cell is listed for review rather than taken as "not declared".
 * **Formulas without a cached result.** A workbook written by a program (not saved by Excel)
@@ -115,8 +116,8 @@ def too_big(file_name: str, sheet: str, rows: int, cols: int) -> InputError:
 def scan_workbook(zf: zipfile.ZipFile, file_name: str, cut=None) -> dict[str, SheetScan]:
     """Extents and uncached formulas of every worksheet; InputError when a sheet is too big.
 
-    A sheet for which ``cut(info)`` is true is left to be measured as it is cut into chunks
-    (:class:`ChunkMeasure`), or whole by :func:`measure` if it is not cut after all."""
+    A sheet for which ``cut(info)`` is true is left to be measured chunk by chunk
+    (:func:`measure_chunk`), or whole by :func:`measure` if it is read whole after all."""
     scans: dict[str, SheetScan] = {}
     for name, member in sheet_members(zf):
         scan = SheetScan(name, member)
@@ -129,7 +130,9 @@ def scan_workbook(zf: zipfile.ZipFile, file_name: str, cut=None) -> dict[str, Sh
 def measure(zf: zipfile.ZipFile, scan: SheetScan, file_name: str) -> None:
     """Count every cell of the sheet, note its formulas without results and error values."""
     data = zf.read(scan.member)
-    scan.rows, scan.cols = _checked_extent(data, file_name, scan.name)
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    cells = data[start:end] if 0 <= start < end else data      # the rows (an extLst may use prefixes)
+    scan.rows, scan.cols = _checked_extent(cells, file_name, scan.name)
     if b't="e"' in data:  # error values (#DIV/0!, #N/A): calamine gives '' for them
         for letters, digits, error in _ERROR_RE.findall(data):
             scan.uncached[(int(digits) - 1, column_index(letters) - 1)] = _unescape(error).strip() or "#错误"
@@ -140,23 +143,18 @@ def measure(zf: zipfile.ZipFile, scan: SheetScan, file_name: str) -> None:
     scan.measured = True
 
 
-class ChunkMeasure:
-    """Measures a sheet a chunk of rows at a time (the chunks in order, each a run of whole rows).
+class ChunkHasFormulas(Exception):
+    """A chunk of a cut sheet holds formulas or error values: the sheet is read whole instead."""
 
-    Called with a chunk's XML body: False when the chunk holds a formula or an error value (the
-    sheet is then read whole, see the module docstring); InputError when the rows so far make the
-    sheet too big."""
 
-    def __init__(self, scan: SheetScan, file_name: str):
-        self.scan, self.file_name = scan, file_name
+def measure_chunk(body: bytes, file_name: str, sheet: str) -> None:
+    """Count the cells of one chunk of a cut sheet (a run of whole rows) before calamine parses it.
 
-    def __call__(self, body: bytes) -> bool:
-        if b"<f" in body or b't="e"' in body:
-            return False
-        rows, cols = _checked_extent(body, self.file_name, self.scan.name)
-        self.scan.rows, self.scan.cols = max(self.scan.rows, rows), max(self.scan.cols, cols)
-        _limit(self.file_name, self.scan.name, self.scan.rows, self.scan.cols)
-        return True
+    InputError when they reach beyond the limits (their addresses are the sheet's own);
+    ChunkHasFormulas when the chunk holds a formula or an error value (see the module docstring)."""
+    if b"<f" in body or b't="e"' in body:
+        raise ChunkHasFormulas(sheet)
+    _checked_extent(body, file_name, sheet)
 
 
 def _limit(file_name: str, sheet: str, rows: int, cols: int) -> None:
@@ -174,75 +172,103 @@ def _checked_extent(xml: bytes, file_name: str, sheet: str) -> tuple[int, int]:
 
 
 def _plain_extent(xml: bytes) -> tuple[int, int] | None:
-    """The farthest row and column of ``xml`` when every row and cell carries its address first
-    (``<row r="7"``, ``<c r="B7"``), formatted empty cells included; None otherwise."""
-    if (xml.count(b"<c ") + xml.count(b"<c>") != xml.count(_PLAIN_CELL)
-            or xml.count(b"<row ") + xml.count(b"<row>") != xml.count(_PLAIN_ROW)
-            or b":c " in xml or b":c>" in xml or b":row" in xml):        # a namespace prefix
-        return None
+    """A bound on the farthest row and column of ``xml`` when every row and cell carries its
+    address first (``<row r="7"``, ``<c r="B7"``), formatted empty cells included; None otherwise.
+
+    A few big numpy operations a block (a chunk is measured in a background thread while the main
+    thread works, and every numpy call waits for the GIL): every ``<`` and the two bytes after
+    it tell the tags; the columns are read from the letters of every cell address, the rows
+    bounded by the most digits an address has (a sheet of 42,000 rows: 99,999);
+    :func:`_checked_extent` counts exactly when the bound is over a limit."""
     import numpy as np
 
     rows = cols = 0
-    step = SCAN_BLOCK
-    for start in range(0, len(xml), step):
-        block = np.frombuffer(xml, dtype=np.uint8, count=min(step + 32, len(xml) - start), offset=start)
-        limit = min(step, len(block))                 # a tag starting in the 32-byte overlap is the next block's
-        cols = max(cols, _letters_after(block, _positions(block, _PLAIN_CELL, limit), len(_PLAIN_CELL)))
-        row_at = _positions(block, _PLAIN_ROW, limit)
-        rows = max(rows, _digits_after(block, row_at, len(_PLAIN_ROW)))
-        cell_rows = _positions(block, _PLAIN_CELL, limit)
-        rows = max(rows, _digits_after(block, cell_rows, len(_PLAIN_CELL), skip_letters=True))
+    for start in range(0, len(xml), SCAN_BLOCK):
+        end = min(start + SCAN_BLOCK, len(xml))
+        block = np.frombuffer(xml, dtype=np.uint8, count=min(end + 32, len(xml)) - start, offset=start)
+        if end + 32 > len(xml):
+            block = np.concatenate([block, np.zeros(32, dtype=np.uint8)])     # room to look ahead
+        at = np.flatnonzero(block[:end - start] == 60)                       # every '<' in this block
+        tag = block[at + 1].astype(np.uint32) << 16 | block[at + 2].astype(np.uint32) << 8 | block[at + 3]
+        # '<c r', '<row', and what is not plain: '<c>', '<c/', '<c' + another attribute, a prefix
+        cells, rows_at = at[tag == 0x632072], at[tag == 0x726F77]
+        if np.count_nonzero((tag >> 8 == 0x6320) | (tag >> 8 == 0x633E) | (tag >> 8 == 0x632F)) != len(cells) \
+                or ((tag >> 8 & 0xFF) == 58).any() or (tag & 0xFF == 58).any():
+            return None
+        ends = block[rows_at + 4]
+        rows_at = rows_at[(ends == 32) | (ends == 62) | (ends == 47)]
+        if len(cells) and not (block[cells + 4] == 61).all() & (block[cells + 5] == 34).all():
+            return None                                                       # '<c r' but not '<c r="'
+        if len(rows_at) and not ((block[rows_at + 5] == 114).all() & (block[rows_at + 6] == 61).all()
+                                 & (block[rows_at + 7] == 34).all()):
+            return None
+        if len(cells):
+            letters = cells + 6
+            second = block[letters + 1]
+            if ((second >= 65) & (second <= 90)).any():                      # beyond Z: exactly
+                cols = max(cols, _max_column(block, letters))
+                digits = letters + _letter_count(block, letters)
+            else:
+                cols = max(cols, int(block[letters].max()) - 64)
+                digits = letters + 1
+            rows = max(rows, _digits_bound(block, digits))
+        rows = max(rows, _digits_bound(block, rows_at + 8))
     return rows, cols
 
 
-def _positions(block, pattern: bytes, limit: int):
-    """Where ``pattern`` starts in ``block`` (before ``limit``), as a numpy array."""
-    import numpy as np
-
-    n = len(pattern)
-    end = min(limit, len(block) - n - 12)
-    if end <= 0:
-        return np.empty(0, dtype=np.int64)
-    at = np.flatnonzero(block[:end] == pattern[0])
-    for k in range(1, n):
-        at = at[block[at + k] == pattern[k]]
-    return at
+def _digits_bound(block, at) -> int:
+    """The largest number with as many digits as the longest written at the positions (999 for 3)."""
+    count = 0
+    while len(at) and count < 8:
+        x = block[at + count]
+        at = at[(x >= 48) & (x <= 57)]
+        count += bool(len(at))
+    return 10 ** count - 1
 
 
-def _letters_after(block, at, offset: int) -> int:
-    """The largest column number written as letters (A, Z, AA, XFD) right after each position."""
-    import numpy as np
+def _letter_count(block, at):
+    """How many capital letters (1 to 3) start at each position."""
+    count = (block[at] >= 65) & (block[at] <= 90)
+    count = count.astype("int64")
+    going = count.astype(bool)
+    for k in (1, 2):
+        going = going & (block[at + k] >= 65) & (block[at + k] <= 90)
+        count += going
+    return count
 
+
+def _max_column(block, at) -> int:
+    """The largest column written as letters at the positions (XFD > AA > Z): only the longest
+    are converted."""
     if not len(at):
         return 0
-    letters = [block[at + offset + k].astype(np.int64) for k in range(4)]
-    is_letter = [(x >= 65) & (x <= 90) for x in letters]
-    value = np.zeros(len(at), dtype=np.int64)
-    going = np.ones(len(at), dtype=bool)
-    for x, ok in zip(letters, is_letter):
-        going &= ok
-        value = np.where(going, value * 26 + (x - 64), value)
+    count = _letter_count(block, at)
+    longest = int(count.max())
+    if longest == 0:
+        return 0
+    at = at[count == longest]
+    value = 0
+    for k in range(longest):
+        value = value * 26 + (block[at + k].astype("int64") - 64)
     return int(value.max())
 
 
-def _digits_after(block, at, offset: int, skip_letters: bool = False) -> int:
-    """The largest number written in digits right after each position (after the column letters
-    of a cell reference when ``skip_letters``)."""
-    import numpy as np
-
+def _max_number(block, at) -> int:
+    """The largest number written in digits at the positions: only the longest are converted."""
     if not len(at):
         return 0
-    at = at + offset
-    if skip_letters:                                   # step over the 1–3 letters of the column
-        for _ in range(3):
-            x = block[at]
-            at = at + ((x >= 65) & (x <= 90))
-    value = np.zeros(len(at), dtype=np.int64)
-    going = np.ones(len(at), dtype=bool)
+    count = 0
+    going = True
     for k in range(8):
-        x = block[at + k].astype(np.int64)
-        going &= (x >= 48) & (x <= 57)
-        value = np.where(going, value * 10 + (x - 48), value)
+        going = going & (block[at + k] >= 48) & (block[at + k] <= 57)
+        count = count + going
+    longest = int(count.max())
+    if longest == 0:
+        return 0
+    at = at[count == longest]
+    value = 0
+    for k in range(longest):
+        value = value * 10 + (block[at + k].astype("int64") - 48)
     return int(value.max())
 
 
