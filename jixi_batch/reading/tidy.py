@@ -288,7 +288,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     data: dict[str, np.ndarray] = {"code": code_text, "name": names}
     for binding in layout.bindings.values():
         field_name = binding.column.field
-        if field_name in ("code", "name"):
+        if field_name in ("code", "name") or not binding.column.keep:     # 商品名称: recognised, not kept
             continue
         col = rows[:, binding.index]
         if binding.column.kind.name == "text" or binding.column.kind.name == "code":
@@ -478,9 +478,12 @@ def _columns(data: dict, table: type[Table], used: np.ndarray, file: str, sheet:
             continue
         values = data[column.field][used]
         outputs = column.outputs
-        if len(outputs) == 2:
+        if len(outputs) == 2:                   # (year, month), (item, rule id): split once per distinct pair
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
             for k, (name, _) in enumerate(outputs):
-                cols[name] = np.array([v[k] for v in values], dtype=object)
+                parts = np.empty(len(uniques), dtype=object)
+                parts[:] = [u[k] for u in uniques]
+                cols[name] = parts[codes]
         else:
             cols[outputs[0][0]] = values
     count = int(used.sum())
