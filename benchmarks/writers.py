@@ -15,6 +15,7 @@ rewrites the same cells:
 from __future__ import annotations
 
 import csv
+import importlib
 import shutil
 import subprocess
 import sys
@@ -129,5 +130,6 @@ def _xlwt():
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(DEPS), "xlwt>=1.3,<2"],
                        check=True)
+        importlib.invalidate_caches()          # the folder was listed before xlwt was put in it
         import xlwt
     return xlwt

@@ -488,6 +488,22 @@ def c28_ods(folder: Path) -> None:
     write_ods(folder / "海关数据.ods", {"Sheet1": [STD_HEADER + ["金额(元)"]] + body})
 
 
+@shape("C29", "海关数据", "Excel 二进制工作簿 .xlsb，企业代码和名称向下合并", "统一社会信用代码（合并）| 企业名称（合并）| 年月 | …",
+       OFFICE + "（.xlsb 保留合并单元格；calamine 不报告 .xlsb 的合并区域，由程序自行读取）", clerk="结果相同")
+def c29_xlsb_firm_merged_down(folder: Path) -> None:
+    rows = sorted(customs_rows(), key=lambda r: (r.code, r.ym))
+    header = ["统一社会信用代码", "企业名称", "年月", "进出口", "贸易方式", "商品编码", "商品名称", "数量", "计量单位", "金额(元)"]
+    body, merges, r0 = [], [], 1
+    for _, group in grouped(rows, lambda r: (r.code, r.name)):
+        for i, r in enumerate(group):
+            body.append([r.code if i == 0 else None, r.name if i == 0 else None, r.ym, r.io, r.mode, r.hs, r.goods,
+                         r.qty, r.unit, number(r.yuan)])
+        if len(group) > 1:
+            merges += [(r0, 0, r0 + len(group) - 1, 0), (r0, 1, r0 + len(group) - 1, 1)]
+        r0 += len(group)
+    write_xlsb(folder / "海关数据.xlsb", {"Sheet1": [header] + body}, merges={"Sheet1": merges})
+
+
 # --- the province's list -------------------------------------------------------------------------------------------
 
 PROVINCE_ONLY = (PROVINCE,)
@@ -552,6 +568,22 @@ def p05_two_row_header(folder: Path) -> None:
     body = [[r[1], r[2], r[3], r[4], r[5]] for r in _province_body()]
     write_xlsx(folder / "省级奖励.xlsx", {"名单": [head, sub] + body},
                merges={"名单": [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 4)]})
+
+
+@shape("P06", "省级奖励", "OpenDocument 表格 .ods，支持项目向下合并", "序号 | 支持项目（合并）| 企业名称 | 统一社会信用代码 | 奖补金额（元）",
+       OFFICE + "（.ods 保留合并单元格；calamine 不报告 .ods 的合并区域，由程序自行读取）", replaces=PROVINCE_ONLY,
+       clerk="合并单元格的项目用于每一行，结果相同")
+def p06_ods_item_merged_down(folder: Path) -> None:
+    rows = sorted(_province_body(), key=lambda r: r[3])
+    header = ["序号", "支持项目", "企业名称", "统一社会信用代码", "奖补金额（元）", "文号"]
+    body, merges, r0 = [], [], 1
+    for item, group in grouped(rows, lambda r: r[3]):
+        for i, r in enumerate(group):
+            body.append([r[0], item if i == 0 else None, r[1], r[2], r[4], r[5]])
+        if len(group) > 1:
+            merges.append((r0, 1, r0 + len(group) - 1, 1))
+        r0 += len(group)
+    write_ods(folder / "省级奖励.ods", {"名单": [header] + body}, merges={"名单": merges})
 
 
 # --- the applications workbook -------------------------------------------------------------------------------------

@@ -197,7 +197,12 @@ def _subheader_row(row: np.ndarray) -> bool:
 
 def _header_like(row: np.ndarray) -> bool:
     """A row with at least two cells naming a column of one table (not a title line)."""
-    norms = [normalise_header(v) for v in row if _is_header_text(v)]
+    return _names_columns(tuple(v for v in row if _is_header_text(v)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_columns(texts: tuple[str, ...]) -> bool:
+    norms = [normalise_header(v) for v in texts]
     for lookup in LOOKUPS.values():
         if sum(1 for n in norms if n in lookup or split_unit(n)[0] in lookup) >= 2:
             return True
@@ -243,24 +248,25 @@ class _Candidate:
     rows: int
     found: dict[str, list[Binding]]      # field -> candidate bindings, in column order
 
-    def fields(self) -> set[str]:
-        return set(self.found)
-
 
 def _match(table: type[Table], texts: list[list[str]]) -> dict[str, list[Binding]]:
-    lookup = LOOKUPS[table]
     found: dict[str, list[Binding]] = {}
     for index, parts in enumerate(texts):
         if not parts:
             continue
-        binding = _match_cell(table, lookup, index, parts)
-        if binding is not None:
-            found.setdefault(binding.column.field, []).append(binding)
+        matched = _match_cell(table, tuple(parts))
+        if matched is not None:
+            column, direction, unit, currency, name_only = matched
+            found.setdefault(column.field, []).append(
+                Binding(column, index, "/".join(parts), direction, unit, currency, name_only))
     return found
 
 
-def _match_cell(table, lookup, index: int, parts: list[str]) -> Binding | None:
-    """The column a header cell (its texts top to bottom) stands for, with its qualifiers."""
+@functools.lru_cache(maxsize=8192)
+def _match_cell(table, parts: tuple[str, ...]):
+    """What a header cell (its texts top to bottom) stands for: (column, direction, unit, currency,
+    name only), or None. The same headers recur from sheet to sheet and row to row: cached."""
+    lookup = LOOKUPS[table]
     chosen: Alias | None = None
     direction = None
     units: list[str] = []
@@ -268,9 +274,7 @@ def _match_cell(table, lookup, index: int, parts: list[str]) -> Binding | None:
     for text in reversed(parts):            # the sub-header is the more specific
         norm = normalise_header(text)
         base, unit = split_unit(norm)
-        for word, code in (("进口", "I"), ("出口", "E")):
-            if base == word:
-                direction = direction or code
+        direction = direction or {"进口": "I", "出口": "E"}.get(base)
         money = U.money_unit_or_none(unit) if unit else None
         currency = currency or (money.currency if money is not None else None) or U.currency_in(base)
         if unit:
@@ -279,7 +283,7 @@ def _match_cell(table, lookup, index: int, parts: list[str]) -> Binding | None:
         if alias is not None and chosen is None and not (base in ("进口", "出口") and len(parts) > 1):
             chosen = alias
     if chosen is None:
-        if direction and table is Customs and len(parts) >= 1:
+        if direction and table is Customs:
             chosen = Alias(Customs.amount_fen, direction)   # 进口 | 出口 columns under a unit line
         elif currency and table is Customs and all(_qualifier(normalise_header(p)) for p in parts):
             chosen = Alias(Customs.amount_fen)              # 美元 | 人民币 under a merged 金额
@@ -288,11 +292,10 @@ def _match_cell(table, lookup, index: int, parts: list[str]) -> Binding | None:
     direction = chosen.direction or direction
     if direction and not chosen.column.by_direction:
         direction = None
-    header = "/".join(parts)
-    return Binding(chosen.column, index, header, direction, units[0] if units else "", currency, chosen.name_only)
+    return chosen.column, direction, units[0] if units else "", currency, chosen.name_only
 
 
-def _all_candidates(grid: np.ndarray, merges, place: Place) -> list[_Candidate]:
+def _all_candidates(grid: np.ndarray, merges) -> list[_Candidate]:
     rows = min(HEADER_SCAN_ROWS, grid.shape[0])
     width = grid.shape[1]
     out = []
@@ -344,7 +347,7 @@ def detect_layout(grid: np.ndarray, merges, place: Place, quantity_units: dict |
     quantity_units = quantity_units or {}
     sheet_key = unicodedata.normalize("NFKC", place.sheet).strip()
     best = None
-    for priority, candidate in enumerate(_all_candidates(grid, merges, place)):
+    for candidate in _all_candidates(grid, merges):
         missing = _missing(candidate, grid, place)
         table = candidate.table
         named = sheet_key in table.sheet_names

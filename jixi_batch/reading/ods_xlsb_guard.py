@@ -5,7 +5,8 @@ with one cell at A1 and one at XFD1048576 asks for 17 billion cells and aborts t
 an ``.ods`` cell repeated with ``table:number-columns-repeated`` / ``number-rows-repeated`` is
 expanded cell by cell. Each sheet's extent is counted here from every cell that holds something
 (repeats multiplied out; empty repeats, which calamine skips, are not counted) and a sheet beyond
-the limits of :mod:`.xlsx_guard` is refused with a message naming the file and the sheet.
+the limits of :mod:`.xlsx_guard` is refused with a message naming the file and the sheet. The
+same walk collects the merged ranges, which calamine reports for ``.xlsx`` and ``.xls`` only.
 """
 from __future__ import annotations
 
@@ -21,40 +22,44 @@ _NAME_RE = re.compile(rb'table:name="([^"]*)"')
 _ROWS_RE = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _COLS_RE = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _VALUE_RE = re.compile(rb"office:value-type=")
+_ROW_SPAN_RE = re.compile(rb'table:number-rows-spanned="(\d+)"')
+_COL_SPAN_RE = re.compile(rb'table:number-columns-spanned="(\d+)"')
 
 
-def scan_ods(zf: zipfile.ZipFile, file_name: str) -> None:
-    """Refuse an .ods whose sheet, its repeats multiplied out, is bigger than the limits."""
+def scan_ods(zf: zipfile.ZipFile, file_name: str) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Refuse an .ods whose sheet, its repeats multiplied out, is bigger than the limits; return
+    each sheet's merged ranges (calamine does not report them for .ods)."""
     data = zf.read("content.xml")
-    sheet, row_repeat, row_width, rows, width, in_row_cells = "", 1, 0, 0, 0, False
+    merges: dict[str, list] = {}
+    sheet, row_at, row_repeat, col_at, rows, width = "", 0, 1, 0, 0, 0
     for m in _ODS_TAG_RE.finditer(data):
         tag, attrs, closing_tag = m.group(1), m.group(2) or b"", m.group(4)
         if closing_tag == b"table-row":
-            if in_row_cells:
-                rows += row_repeat
-                width = max(width, row_width)
-                _check(file_name, sheet, rows, width)
+            row_at += row_repeat
             continue
         if closing_tag == b"table":
             continue
         if tag == b"table":
             name = _NAME_RE.search(attrs)
             sheet = name.group(1).decode("utf-8", "replace") if name else ""
-            rows = width = 0
+            row_at = rows = width = 0
+            merges[sheet] = []
         elif tag == b"table-row":
             repeat = _ROWS_RE.search(attrs)
-            row_repeat = int(repeat.group(1)) if repeat else 1
-            row_width, in_row_cells = 0, False
+            row_repeat, col_at = (int(repeat.group(1)) if repeat else 1), 0
             if m.group(3):                 # an empty row (<table:table-row/>)
-                continue
+                row_at += row_repeat
         else:
             repeat = _COLS_RE.search(attrs)
             count = int(repeat.group(1)) if repeat else 1
-            row_width += count
             if _VALUE_RE.search(attrs) or (not m.group(3) and tag == b"table-cell"):
-                in_row_cells = True
-                width = max(width, row_width)
-                _check(file_name, sheet, rows + row_repeat, width)
+                rows, width = max(rows, row_at + row_repeat), max(width, col_at + count)
+                _check(file_name, sheet, rows, width)
+            spans = [int(x.group(1)) if x else 1 for x in (_ROW_SPAN_RE.search(attrs), _COL_SPAN_RE.search(attrs))]
+            if tag == b"table-cell" and spans != [1, 1]:
+                merges[sheet].append((row_at, col_at, row_at + spans[0] - 1, col_at + spans[1] - 1))
+            col_at += count
+    return merges
 
 
 def _check(file_name: str, sheet: str, rows: int, cols: int) -> None:
@@ -67,17 +72,21 @@ def _check(file_name: str, sheet: str, rows: int, cols: int) -> None:
 _CELL_RECORDS = set(range(1, 14))          # BrtCellBlank … BrtFmlaError: their first 4 bytes are the column
 _BLANK = 1
 _ROW_HEADER = 0
-_BEGIN_SHEET = 0x81
+_MERGE_CELL = 0xB0
 
 
-def scan_xlsb(zf: zipfile.ZipFile, file_name: str) -> None:
-    """Refuse an .xlsb whose sheet's cells reach beyond the limits (every cell record is counted)."""
+def scan_xlsb(zf: zipfile.ZipFile, file_name: str) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Refuse an .xlsb whose sheet's cells reach beyond the limits (every cell record is counted);
+    return each sheet's merged ranges (calamine does not report them for .xlsb)."""
     names = _xlsb_sheet_names(zf)
+    merges = {}
     for info in zf.infolist():
         member = info.filename
         if member.lower().startswith("xl/worksheets/") and member.lower().endswith(".bin"):
-            rows, cols = _xlsb_extent(zf.read(info))
-            _check(file_name, names.get(member.lower(), member.rsplit("/", 1)[-1]), rows, cols)
+            sheet = names.get(member.lower(), member.rsplit("/", 1)[-1])
+            rows, cols, merges[sheet] = _xlsb_extent(zf.read(info))
+            _check(file_name, sheet, rows, cols)
+    return merges
 
 
 def _records(data: bytes):
@@ -103,16 +112,20 @@ def _records(data: bytes):
         pos += size
 
 
-def _xlsb_extent(data: bytes) -> tuple[int, int]:
-    """(rows, columns) from A1 to the farthest cell holding something."""
+def _xlsb_extent(data: bytes) -> tuple[int, int, list]:
+    """(rows, columns) from A1 to the farthest cell holding something, and the merged ranges."""
     row = rows = cols = 0
+    merges = []
     unpack = struct.unpack_from
     for kind, pos, size in _records(data):
         if kind == _ROW_HEADER and size >= 4:
             row = unpack("<I", data, pos)[0]
         elif kind in _CELL_RECORDS and kind != _BLANK and size >= 4:
             rows, cols = max(rows, row + 1), max(cols, unpack("<I", data, pos)[0] + 1)
-    return rows, cols
+        elif kind == _MERGE_CELL and size >= 16:
+            first_row, last_row, first_col, last_col = unpack("<4I", data, pos)
+            merges.append((first_row, first_col, last_row, last_col))
+    return rows, cols, merges
 
 
 _BUNDLE_SHEET = 0x9C

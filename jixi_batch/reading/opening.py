@@ -61,8 +61,9 @@ class OpenedFile:
     ``sheets`` are the visible worksheets as (name, parts): futures of parsed
     ``python_calamine.CalamineSheet``, one per row chunk of the sheet (:mod:`.sheet_chunks`)
     or one for the whole sheet. ``scans`` are the :mod:`.xlsx_guard` findings per sheet
-    name; ``merges`` the merged ranges of a sheet cut into chunks (read from its XML, since a
-    chunk carries none); ``data`` the file's bytes (a text file's; a workbook's, to parse a
+    name; ``merges`` the merged ranges calamine cannot give: of a sheet cut into chunks (read
+    from its XML, since a chunk carries none) and of the sheets of an ``.ods`` or ``.xlsb`` (read
+    by their guard); ``data`` the file's bytes (a text file's; a workbook's, to parse a
     sheet whole again with :meth:`parse_whole`).
     """
 
@@ -167,15 +168,15 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
     """Guards, then calamine: the visible worksheets parsed, the hidden ones named."""
     import python_calamine
 
-    scans = {}
+    scans, merges = {}, {}
     if data.startswith(ZIP_MAGIC):
         check_zip(path)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = {n.lower() for n in zf.namelist()}
             if "xl/workbook.bin" in names:
-                scan_xlsb(zf, path.name)
+                merges = scan_xlsb(zf, path.name)
             elif "content.xml" in names:
-                scan_ods(zf, path.name)
+                merges = scan_ods(zf, path.name)
             else:    # a sheet to be cut into chunks is measured as it is cut
                 scans = scan_workbook(zf, path.name, sheet_chunks.worth_cutting if submit else None)
     elif _is_encrypted_ole(data):
@@ -189,7 +190,6 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
             is_visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             (visible if is_visible else hidden).append(meta.name)
         sheets = []
-        merges = {}
         for name in visible:
             parts = _submit_parse(path, data, scans.get(name), scans, submit, merges)
             if not parts:

@@ -171,7 +171,7 @@ def _workbook(opened: OpenedFile) -> Workbook:
         for name, parts in opened.sheets:
             scan = opened.scans.get(name)
             sheets.append(Sheet(name, parts=parts, parse_whole=functools.partial(opened.parse_whole, name),
-                                merges=opened.merges.get(name) if len(parts) > 1 else None, path=path,
+                                merges=opened.merges.get(name), path=path,
                                 uncached=scan.uncached if scan is not None else None))
         return Workbook(path, opened.sha256, opened.kind, sheets, opened.hidden)
     if opened.kind == "html":
