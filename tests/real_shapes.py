@@ -27,10 +27,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-import openpyxl
 import python_calamine
 
 from spreadsheet_writers import write_html_xls, write_ods, write_spreadsheetml, write_xlsb
+from test_reading_support import write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "input_samples"
@@ -126,18 +126,6 @@ def yearly(rows: list[Row]) -> list[Row]:
 
 
 # --- writers -------------------------------------------------------------------------------------------
-
-def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict | None = None) -> None:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for r0, c0, r1, c1 in (merges or {}).get(name, []):
-            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
-    wb.save(path)
-
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig", delimiter: str = ",",
               quote_all: bool = False, trailing: bool = False) -> None:
@@ -428,37 +416,38 @@ def c22_period_in_the_title(folder: Path) -> None:
 
 # --- customs: merged cells in the body, other formats ------------------------------------------------------------
 
-@shape("C23", "海关数据", "企业代码和名称只写一次，向下合并单元格覆盖该企业各行", "统一社会信用代码（合并）| 企业名称（合并）| …",
-       REPORTS + "（产品名称只写一次，下方留空）", clerk="合并单元格的值用于它覆盖的每一行，结果相同")
-def c23_firm_merged_down(folder: Path) -> None:
-    rows = sorted(customs_rows(), key=lambda r: (r.code, r.ym))
-    header = ["统一社会信用代码", "企业名称", "年月", "进出口", "贸易方式", "商品编码", "商品名称", "数量", "计量单位", "金额(元)"]
-    body, merges, r0 = [], [], 1
-    for _, group in grouped(rows, lambda r: (r.code, r.name)):
+FIRM_FIRST_HEADER = ["统一社会信用代码", "企业名称", "年月", "进出口", "贸易方式", "商品编码", "商品名称", "数量", "计量单位",
+                     "金额(元)"]
+
+
+def merged_by_firm(first_row: int, figures=lambda r: [r.ym, r.qty, number(r.yuan)]):
+    """The customs rows a firm at a time, its code and name written once and merged down over its rows:
+    (body, merges) for a table whose first data row is ``first_row``."""
+    body, merges, r0 = [], [], first_row
+    for _, group in grouped(sorted(customs_rows(), key=lambda r: (r.code, r.ym)), lambda r: (r.code, r.name)):
         for i, r in enumerate(group):
-            body.append([r.code if i == 0 else None, r.name if i == 0 else None, r.ym, r.io, r.mode, r.hs, r.goods,
-                         r.qty, r.unit, number(r.yuan)])
+            ym, qty, amount = figures(r)
+            body.append([r.code if i == 0 else None, r.name if i == 0 else None, ym, r.io, r.mode, r.hs, r.goods,
+                         qty, r.unit, amount])
         if len(group) > 1:
             merges += [(r0, 0, r0 + len(group) - 1, 0), (r0, 1, r0 + len(group) - 1, 1)]
         r0 += len(group)
-    write_xlsx(folder / "海关数据.xlsx", {"Sheet1": [header] + body}, merges={"Sheet1": merges})
+    return body, merges
+
+
+@shape("C23", "海关数据", "企业代码和名称只写一次，向下合并单元格覆盖该企业各行", "统一社会信用代码（合并）| 企业名称（合并）| …",
+       REPORTS + "（产品名称只写一次，下方留空）", clerk="合并单元格的值用于它覆盖的每一行，结果相同")
+def c23_firm_merged_down(folder: Path) -> None:
+    body, merges = merged_by_firm(1)
+    write_xlsx(folder / "海关数据.xlsx", {"Sheet1": [FIRM_FIRST_HEADER] + body}, merges={"Sheet1": merges})
 
 
 @shape("C24", "海关数据", "系统“导出Excel”：网页表格存成 .xls（GBK，企业单元格 rowspan 合并）", "<table> 年月 | 统一社会信用代码 | …",
        "政府业务系统的“导出Excel”（HTML 表格以 .xls 为扩展名）；统计平台结果页见 github.com/sherrisherry/CNprj batch-html.py",
        clerk="按网页表格读取，合并单元格用于每一行，结果相同")
 def c24_html_table_saved_as_xls(folder: Path) -> None:
-    rows = sorted(customs_rows(), key=lambda r: (r.code, r.ym))
-    header = ["统一社会信用代码", "企业名称", "年月", "进出口", "贸易方式", "商品编码", "商品名称", "数量", "计量单位", "金额(元)"]
-    body, merges, r0 = [], [], 2
-    for _, group in grouped(rows, lambda r: r.code):
-        for i, r in enumerate(group):
-            body.append([r.code if i == 0 else None, r.name if i == 0 else None, str(r.ym), r.io, r.mode, r.hs,
-                         r.goods, str(r.qty), r.unit, f"{r.yuan:,.2f}"])
-        if len(group) > 1:
-            merges += [(r0, 0, r0 + len(group) - 1, 0), (r0, 1, r0 + len(group) - 1, 1)]
-        r0 += len(group)
-    write_html_xls(folder / "进出口数据导出.xls", {"Sheet1": [["鸡西市企业进出口数据"], header] + body},
+    body, merges = merged_by_firm(2, lambda r: [str(r.ym), str(r.qty), f"{r.yuan:,.2f}"])
+    write_html_xls(folder / "进出口数据导出.xls", {"Sheet1": [["鸡西市企业进出口数据"], FIRM_FIRST_HEADER] + body},
                    merges={"Sheet1": merges + [(0, 0, 0, 9)]}, encoding="gbk")
 
 
@@ -491,17 +480,8 @@ def c28_ods(folder: Path) -> None:
 @shape("C29", "海关数据", "Excel 二进制工作簿 .xlsb，企业代码和名称向下合并", "统一社会信用代码（合并）| 企业名称（合并）| 年月 | …",
        OFFICE + "（.xlsb 保留合并单元格；calamine 不报告 .xlsb 的合并区域，由程序自行读取）", clerk="结果相同")
 def c29_xlsb_firm_merged_down(folder: Path) -> None:
-    rows = sorted(customs_rows(), key=lambda r: (r.code, r.ym))
-    header = ["统一社会信用代码", "企业名称", "年月", "进出口", "贸易方式", "商品编码", "商品名称", "数量", "计量单位", "金额(元)"]
-    body, merges, r0 = [], [], 1
-    for _, group in grouped(rows, lambda r: (r.code, r.name)):
-        for i, r in enumerate(group):
-            body.append([r.code if i == 0 else None, r.name if i == 0 else None, r.ym, r.io, r.mode, r.hs, r.goods,
-                         r.qty, r.unit, number(r.yuan)])
-        if len(group) > 1:
-            merges += [(r0, 0, r0 + len(group) - 1, 0), (r0, 1, r0 + len(group) - 1, 1)]
-        r0 += len(group)
-    write_xlsb(folder / "海关数据.xlsb", {"Sheet1": [header] + body}, merges={"Sheet1": merges})
+    body, merges = merged_by_firm(1)
+    write_xlsb(folder / "海关数据.xlsb", {"Sheet1": [FIRM_FIRST_HEADER] + body}, merges={"Sheet1": merges})
 
 
 # --- the province's list -------------------------------------------------------------------------------------------

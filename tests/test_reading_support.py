@@ -34,14 +34,18 @@ CODE_B = make_code("123456789")
 CODE_C = make_code("MA0000001")
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -> Path:
-    """Rows as given (None = empty cell); the first sheet replaces the default one."""
+def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
+               merges: dict | None = None) -> Path:
+    """Rows as given (None = empty cell); the first sheet replaces the default one. ``merges``:
+    {sheet: [(first row, first column, last row, last column), …]}, 0-based."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+        for r0, c0, r1, c1 in (merges or {}).get(name, []):
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
         if name in hidden:
             ws.sheet_state = "hidden"
     wb.save(path)

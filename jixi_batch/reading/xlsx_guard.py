@@ -253,25 +253,6 @@ def _max_column(block, at) -> int:
     return int(value.max())
 
 
-def _max_number(block, at) -> int:
-    """The largest number written in digits at the positions: only the longest are converted."""
-    if not len(at):
-        return 0
-    count = 0
-    going = True
-    for k in range(8):
-        going = going & (block[at + k] >= 48) & (block[at + k] <= 57)
-        count = count + going
-    longest = int(count.max())
-    if longest == 0:
-        return 0
-    at = at[count == longest]
-    value = 0
-    for k in range(longest):
-        value = value * 10 + (block[at + k].astype("int64") - 48)
-    return int(value.max())
-
-
 def _exact_extent(xml: bytes) -> tuple[int, int]:
     """(rows, columns) as calamine places the cells that hold something: a row or cell without an
     address follows the one before it."""
