@@ -15,7 +15,6 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .model import BUDGET_MODES
 from .money import format_yuan, spread_largest_remainder
 from .policy import Policy
 

@@ -19,7 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import model
 from .tables import ROLE_LABELS
-from .model import SHEET_CHECK, SHEET_FIRMS, SHEET_LINES, SHEET_ORDER, SHEET_REVIEW, SHEET_SUMMARY
+from .model import SHEET_CHECK, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_SUMMARY
 from .xlsx_style import (
     MAX_WIDTH,
     WRAP_WIDTH,

@@ -19,7 +19,7 @@ ROLE_LOANS, ROLE_OTHER = Loans.role, OtherAwards.role
 from jixi_batch.reading import InputBundle, InputError, read_inputs
 from test_reading_support import (CODE_A, CODE_B, CODE_C, CUSTOMS_HEADER, FIRM_HEADER, LOAN_HEADER,
                                   OTHER_HEADER, POLICY, PROVINCE_HEADER, customs_file, customs_row,
-                                  make_code, write_csv, write_xlsx)
+                                  write_csv, write_xlsx)
 
 
 def balanced(bundle: InputBundle) -> bool:

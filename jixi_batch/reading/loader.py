@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..model import REVIEW_COLS, SHEET_ORDER, InputFile, SheetAccount
