@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from jixi_batch import model
+from jixi_batch.model import SHEET_ORDER
 from jixi_batch.tables import Customs, Firms, Loans, OtherAwards
 from jixi_batch.payout_workbook import (
     CHECK_BAD,
     CHECK_OK,
-    SHEET_ORDER,
     payout_filename,
     write_payout_workbook,
 )
