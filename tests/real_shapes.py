@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -29,8 +30,10 @@ from typing import Callable
 
 import python_calamine
 
-from spreadsheet_writers import write_html_xls, write_ods, write_spreadsheetml, write_xlsb
-from test_reading_support import write_xlsx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))        # run as a script: the program beside it
+
+from spreadsheet_writers import write_html_xls, write_ods, write_spreadsheetml, write_xlsb  # noqa: E402
+from test_reading_support import write_xlsx  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "input_samples"
@@ -484,6 +487,47 @@ def c29_xlsb_firm_merged_down(folder: Path) -> None:
     write_xlsb(folder / "海关数据.xlsb", {"Sheet1": [FIRM_FIRST_HEADER] + body}, merges={"Sheet1": merges})
 
 
+CLERK = ("本轮独立测试（helper 模拟经办人自造的导出）；统计报表常见的写法，所查公开资料中未找到可引用的原件")
+
+
+@shape("C30", "海关数据", "单位写在表头下一行：金额列下写“（千元）”，其他列下空着或写计量单位", "人民币 ／ （千元）",
+       CLERK, clerk="表头下一行当作子表头，按千元换算，结果相同")
+def c30_unit_row_under_the_header(folder: Path) -> None:
+    units = [None, None, None, None, None, None, None, "（千克/台）", None, "（千元）"]
+    body = [_std(r) + [number(r.yuan / 1000)] for r in customs_rows()]
+    write_xlsx(folder / "海关数据.xlsx", {"明细": [["2022-2023年企业进出口"], STD_HEADER + ["人民币"], units] + body})
+
+
+@shape("C31", "海关数据", "“出口金额”“进口金额”各合并在“美元 | 人民币”之上，没有进出口列", "出口金额 ／ 美元 | 人民币",
+       CLERK, clerk="两行表头：每行拆成进口、出口，取人民币列，美元列不用，结果相同")
+def c31_direction_amounts_over_currencies(folder: Path) -> None:
+    head = [h for h in STD_HEADER if h != "进出口"] + ["出口金额", None, "进口金额", None]
+    sub = [None] * 8 + ["美元", "人民币", "美元", "人民币(元)"]
+    body = []
+    for r in customs_rows():
+        pair = [round(number(r.yuan) / 7.05, 2), number(r.yuan)]
+        amounts = pair + [None, None] if r.direction == "E" else [None, None] + pair
+        body.append([r.ym, r.code, r.name, r.mode, r.hs, r.goods, r.qty, r.unit] + amounts)
+    merges = [(0, c, 1, c) for c in range(8)] + [(0, 8, 0, 9), (0, 10, 0, 11)]
+    write_xlsx(folder / "海关数据.xlsx", {"Sheet1": [head, sub] + body}, merges={"Sheet1": merges})
+
+
+@shape("C32", "海关数据", "商品编码按章节写点：2709.0000、0712.909990", "… | 商品编码 | … 值如 2709.0000", CLERK,
+       clerk="去掉点号，结果相同")
+def c32_hs_codes_with_a_dot(folder: Path) -> None:
+    body = [[r.ym, r.code, r.name, r.io, r.mode, f"{r.hs[:4]}.{r.hs[4:]}", r.goods, r.qty, r.unit, number(r.yuan)]
+            for r in customs_rows()]
+    write_xlsx(folder / "海关数据.xlsx", {"Sheet1": [STD_HEADER + ["金额(元)"]] + body})
+
+
+@shape("C33", "海关数据", "“金额”合并在两列之上，两列都有数，却没有子表头说明哪列是什么", "金额（合并两列）", CLERK,
+       stops=["海关数据.xlsx", "Sheet1", "金额", "合并了多列"], clerk="退出码 1：指出文件、工作表和合并的表头，请写明各列币种")
+def c33_merged_amount_without_subheaders(folder: Path) -> None:
+    head = STD_HEADER + ["金额", None]
+    body = [_std(r) + [round(number(r.yuan) / 7.05, 2), number(r.yuan)] for r in customs_rows()]
+    write_xlsx(folder / "海关数据.xlsx", {"Sheet1": [head] + body}, merges={"Sheet1": [(0, 9, 0, 10)]})
+
+
 # --- the province's list -------------------------------------------------------------------------------------------
 
 PROVINCE_ONLY = (PROVINCE,)
@@ -566,6 +610,14 @@ def p06_ods_item_merged_down(folder: Path) -> None:
     write_ods(folder / "省级奖励.ods", {"名单": [header] + body}, merges={"名单": merges})
 
 
+@shape("P07", "省级奖励", "单位写在表头下一行：“奖励金额”下写“（万元）”", "奖励金额 ／ （万元）", CLERK, replaces=PROVINCE_ONLY,
+       clerk="按万元换算，结果相同")
+def p07_unit_row_under_the_header(folder: Path) -> None:
+    header = ["序号", "企业名称", "统一社会信用代码", "支持项目", "奖励金额", "文号"]
+    units = [None, None, None, None, "（万元）", None]
+    write_xlsx(folder / "省级奖励.xlsx", {"名单": [header, units] + _province_body(Decimal(10000))})
+
+
 # --- the applications workbook -------------------------------------------------------------------------------------
 
 APPS_ONLY = (APPS,)
@@ -629,8 +681,6 @@ def markdown_table() -> str:
 
 
 if __name__ == "__main__":     # python tests/real_shapes.py C16 /tmp/c16 (one shape's folder) | --table
-    import sys
-
     if sys.argv[1] == "--table":
         print(markdown_table(), end="")
     else:

@@ -137,6 +137,7 @@ class Layout:
     missing: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the shape was understood (console)
+    warnings: list[str] = field(default_factory=list)  # what the clerk should check (console, 提示)
     title_year: int | None = None
     quantity_unit: str = ""                          # the customs quantity unit named beside the table
     width: int = 0                                   # the header's width
@@ -190,7 +191,8 @@ def _subheader_row(row: np.ndarray) -> bool:
         norm = normalise_header(value)
         if codes_mod.is_valid_code(codes_mod.normalise_code(value)) or any(w in norm for w in TOTAL_WORDS):
             return False
-        if _qualifier(norm) or any(norm in lookup or split_unit(norm)[0] in lookup for lookup in LOOKUPS.values()):
+        if _qualifier(norm) or _bare_unit(norm) or _STATEMENT_RE.match(norm) \
+                or any(norm in lookup or split_unit(norm)[0] in lookup for lookup in LOOKUPS.values()):
             useful = True
     return useful
 
@@ -265,21 +267,28 @@ def _match(table: type[Table], texts: list[list[str]]) -> dict[str, list[Binding
 @functools.lru_cache(maxsize=8192)
 def _match_cell(table, parts: tuple[str, ...]):
     """What a header cell (its texts top to bottom) stands for: (column, direction, unit, currency,
-    name only), or None. The same headers recur from sheet to sheet and row to row: cached."""
+    name only), or None. The sub-header is the more specific; a text that is only a unit
+    (``（千元）`` under ``金额``) gives the unit; a direction or currency may come from either row
+    (``出口金额`` over ``美元 | 人民币``). The same headers recur from sheet to sheet: cached."""
     lookup = LOOKUPS[table]
     chosen: Alias | None = None
     direction = None
     units: list[str] = []
     currency = None
-    for text in reversed(parts):            # the sub-header is the more specific
+    for text in reversed(parts):
         norm = normalise_header(text)
+        if _STATEMENT_RE.match(norm):           # 单位：千元 under a header: about the table (_table_unit)
+            continue
         base, unit = split_unit(norm)
-        direction = direction or {"进口": "I", "出口": "E"}.get(base)
+        bare = _bare_unit(norm)
+        if bare:
+            base, unit = "", bare
         money = U.money_unit_or_none(unit) if unit else None
         currency = currency or (money.currency if money is not None else None) or U.currency_in(base)
         if unit:
             units.append(unit)
-        alias = lookup.get(norm) or lookup.get(base)
+        alias = (lookup.get(norm) or lookup.get(base)) if base else None
+        direction = direction or {"进口": "I", "出口": "E"}.get(base) or (alias.direction if alias else None)
         if alias is not None and chosen is None and not (base in ("进口", "出口") and len(parts) > 1):
             chosen = alias
     if chosen is None:
@@ -293,6 +302,25 @@ def _match_cell(table, parts: tuple[str, ...]):
     if direction and not chosen.column.by_direction:
         direction = None
     return chosen.column, direction, units[0] if units else "", currency, chosen.name_only
+
+
+_STATEMENT_RE = re.compile(r"^(金额|货值|价值|数额|数量|计量|币值)?(单位|币种|币制)[:：]")
+_MEASURE_WORDS = {"%", "吨", "千克", "公斤", "KG", "克", "个", "家", "户", "件", "台", "辆", "套", "只", "箱", "米", "立方米",
+                  "平方米", "升", "天", "日", "笔", "次"}
+
+
+def _bare_unit(norm: str) -> str:
+    """A header text that is only a unit: ``（千元）``, ``万元``, ``(个)`` -> the unit; else ''."""
+    inner = norm[1:-1] if len(norm) > 2 and norm[0] in "([【" and norm[-1] in ")]】" else norm
+    if not inner or len(inner) > 8:
+        return ""
+    unit = U.money_unit_or_none(inner)
+    if unit is not None and (unit.scale is not None or unit.currency is not None) and inner not in _CURRENCY_NAMES:
+        return inner
+    return inner if inner in _MEASURE_WORDS else ""
+
+
+_CURRENCY_NAMES = {"人民币", "美元", "美金", "RMB", "USD", "CNY"}      # a column of their own, not a unit
 
 
 def _all_candidates(grid: np.ndarray, merges) -> list[_Candidate]:
@@ -360,10 +388,10 @@ def detect_layout(grid: np.ndarray, merges, place: Place, quantity_units: dict |
     if best is None:
         return None
     _, candidate, missing = best
-    return _finish(candidate, missing, grid, place, quantity_units)
+    return _finish(candidate, missing, grid, merges, place, quantity_units)
 
 
-def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, place: Place,
+def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, merges, place: Place,
             quantity_units: dict) -> Layout:
     table = candidate.table
     layout = Layout(table, candidate.top, candidate.rows, {}, complete=not missing, missing=missing,
@@ -389,6 +417,8 @@ def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, place: 
         if paired:
             layout.pairs[field_name] = {d: _one([b for b in paired if b.direction == d], column, place, layout)
                                         for d in DIRECTIONS if any(b.direction == d for b in paired)}
+    if candidate.rows == 1:
+        _no_hidden_subcolumns(layout, grid, merges, place)
     if table is Customs:
         _customs_shape(layout, grid, place)
     for binding in layout.all_bindings():
@@ -397,6 +427,22 @@ def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, place: 
     if statement is not None and statement.quantity:
         layout.quantity_unit = statement.quantity
     return layout
+
+
+def _no_hidden_subcolumns(layout: Layout, grid: np.ndarray, merges, place: Place) -> None:
+    """A figure's header merged over several columns that hold figures, with no row of sub-headers
+    under it that says which is which (美元 | 人民币): reading the first would be a guess."""
+    for binding in layout.all_bindings():
+        if not binding.column.kind.number:
+            continue
+        for r0, c0, r1, c1 in merges:
+            if r0 == layout.header_row and c0 == binding.index and c1 > c0:
+                below = grid[layout.data_row:layout.data_row + SAMPLE_ROWS, c0 + 1:c1 + 1]
+                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in below.ravel()):
+                    raise InputError(
+                        f"文件“{place.file}”工作表“{place.sheet}”的表头“{binding.header}”合并了多列，各列都有数值，"
+                        "但下一行没有能识别的子表头（如 美元｜人民币、进口｜出口），程序无法确定使用哪一列。"
+                        "请在合并表头下一行写明各列的币种或进出口后重新运行。")
 
 
 def _unit_notes(layout: Layout, statement) -> None:
@@ -521,10 +567,10 @@ def _foreign_only(bindings: list[Binding], statement, place: Place) -> InputErro
 def _table_unit(grid: np.ndarray, candidate: _Candidate, place: Place, quantity_units: dict):
     """The one unit statement of the table (title lines, the header rows' free cells), or None."""
     found = []
-    header_cells = {b.index for bs in candidate.found.values() for b in bs}
     for r in range(candidate.top + candidate.rows):
         for j, value in enumerate(grid[r]):
-            if not isinstance(value, str) or (r >= candidate.top and j in header_cells):
+            # in the header rows only a plain statement (单位：千元): 金额(元) is a column's own unit
+            if not isinstance(value, str) or (r >= candidate.top and not _STATEMENT_RE.match(normalise_header(value))):
                 continue
             try:
                 found.extend(U.statements(value, quantity_units))
@@ -560,6 +606,11 @@ def _set_scale(binding: Binding, statement, quantity_units: dict, place: Place, 
                 money = U.money_unit(unit)
             except U.UnknownUnit:
                 raise U.unit_error(place.file, place.sheet, unit, where) from None
+            table = statement.unit if statement is not None else None
+            if table is not None and table.scale is not None and money.scale not in (None, table.scale):
+                layout.warnings.append(
+                    f"文件“{place.file}”工作表“{place.sheet}”{where}写明单位“{unit}”，表格上方又写有“{statement.text.strip()}”，"
+                    "两处不一致：按列标题的单位计算，请核对")
         else:
             money = statement.unit if statement is not None and statement.unit is not None else None
         scale = money.scale if money is not None and money.scale is not None else 1

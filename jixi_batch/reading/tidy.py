@@ -203,8 +203,10 @@ class SheetReader:
     def result(self) -> SheetResult:
         result = merge_results(self.parts)
         result.notes = list(self.layout.notes)
-        if self.filled_merges:
-            result.notes.append(f"有 {len(self.filled_merges)} 处单元格向下合并，合并格中的内容已用于它覆盖的每一行")
+        result.warnings = list(self.layout.warnings) + result.warnings
+        down = [m for m in self.filled_merges if m[2] > m[0]]
+        if down:
+            result.notes.append(f"有 {len(down)} 处单元格向下合并，合并格中的内容已用于它覆盖的每一行")
         return result
 
 

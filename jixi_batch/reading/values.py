@@ -503,15 +503,16 @@ def _integer_digits(value):
 _LEADING_DIGITS_RE = re.compile(r"\d+")
 
 
-_DECIMAL_CODE_RE = re.compile(r"(\d+)\.0+")                 # 27011210.0: a code typed through a number
-_DOTTED_CODE_RE = re.compile(r"\d{2,4}(?:\.\d{1,4})+")      # 2701.12.10: a code written in groups
+_DOTTED_CODE_RE = re.compile(r"\d{4}(?:\.\d{2}){0,2}\.\d{2,6}")  # 2701.1210, 2701.12.10, 0712.909990: grouped
+_DECIMAL_CODE_RE = re.compile(r"(\d{7,10})\.0+")             # 27011210.0: a code typed through a number
 
 
 def parse_hs_code(value):
     """商品编码 as 8 or 10 digits of text; a 7- or 9-digit code lost its leading zero to Excel.
 
-    ``27011210.0`` (a number turned into text) is ``27011210``; ``2701.12.10`` (written in
-    groups) is ``27011210``."""
+    ``27011210.0`` (a number turned into text) is ``27011210``; ``2701.12.10``, ``2709.0000`` and
+    ``0712.909990`` (written in groups after the 4-digit heading) are ``27011210``, ``27090000`` and
+    ``0712909990``."""
     if is_empty(value):
         return "", "缺少商品编码"
     digits = _integer_digits(value)
@@ -520,10 +521,10 @@ def parse_hs_code(value):
             return "", "商品编码应为8位或10位数字"
         text = _WS_RE.sub("", unicodedata.normalize("NFKC", value))
         m = _DECIMAL_CODE_RE.fullmatch(text)
-        if m:
-            digits = m.group(1)
-        elif _DOTTED_CODE_RE.fullmatch(text):
+        if _DOTTED_CODE_RE.fullmatch(text):      # the heading's 4 digits, a dot, the rest: 2709.0000
             digits = text.replace(".", "")
+        elif m:
+            digits = m.group(1)
         else:
             digits = text
         if not digits.isascii() or not digits.isdigit():
