@@ -35,7 +35,7 @@ def test_grid_matches_pandas(path):
     except Exception:
         pytest.skip("not a readable workbook (a bad-input case)")
     names = [s.name for s in workbook.sheets_metadata]
-    grids = {name: sheet_grid([done(workbook.get_sheet_by_name(name))], None) for name in names}
+    grids = {name: sheet_grid([done(workbook.get_sheet_by_name(name))]) for name in names}
     frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine",
                            keep_default_na=False, na_values=[""])
     for name in names:

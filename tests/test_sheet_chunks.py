@@ -74,13 +74,13 @@ def _books():
 @pytest.mark.parametrize("chunk_bytes", [1, 5000])
 def test_chunks_join_to_the_whole_sheet(data, name, member, chunk_bytes):
     try:
-        whole = sheet_grid([done(_whole(data, name))], None)
+        whole = sheet_grid([done(_whole(data, name))])
     except Exception:
         pytest.skip("calamine cannot parse this sheet whole")
     parts = _chunked_parts(data, member, name, chunk_bytes)
     if parts is None:
         pytest.skip("no plain <sheetData>: parsed whole")
-    assert _same_grid(sheet_grid(parts, lambda: _whole(data, name)), whole)
+    assert _same_grid(sheet_grid(parts), whole)
 
 
 def _book_with_sheet_xml(rows_xml: bytes) -> bytes:
@@ -115,20 +115,23 @@ def _row(r: int | None, cells: list[tuple[str | None, float]]) -> bytes:
     # rows and cells without addresses
     b"".join(_row(None, [(None, float(i)), (None, 0.5)]) for i in range(12)),
 ])
-def test_chunks_that_overlap_fall_back_to_a_whole_parse(rows_xml):
+def test_chunks_that_overlap_fall_back_to_a_whole_parse(rows_xml, tmp_path, monkeypatch):
     data = _book_with_sheet_xml(rows_xml)
     parts = _chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1)
     assert len(parts) > 2
     with pytest.raises(PartsOverlap):
         join_parts(parts)
-    whole = sheet_grid([done(_whole(data, "S"))], None)
-    assert _same_grid(sheet_grid(parts, lambda: _whole(data, "S")), whole)
+    path = tmp_path / "o.xlsx"
+    path.write_bytes(data)
+    monkeypatch.setattr(sheet_chunks, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(sheet_chunks, "OWN_THREAD_BYTES", 1 << 30)
+    assert _same_grid(_sheet_blocks(path, workers=2)[1], sheet_grid([done(_whole(data, "S"))]))
 
 
 def test_leading_empty_rows_and_columns_are_kept():
     rows_xml = _row(4, [("C4", 1.0)]) + _row(7, [("B7", 2.0), ("E7", 3.0)]) + _row(20, [("D20", 4.0)])
     data = _book_with_sheet_xml(rows_xml)
-    grid, filled = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1), None)
+    grid, filled = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1))
     assert grid.shape == (20, 5)
     assert [(r, c, grid[r, c]) for r, c in zip(*np.nonzero(filled))] == [(3, 2, 1.0), (6, 1, 2.0), (6, 4, 3.0),
                                                                         (19, 3, 4.0)]
@@ -195,8 +198,8 @@ def test_booleans_share_objects_down_the_column_across_chunks(tmp_path):
         ws.write_number(i, 1, i)
     wb.close()
     data = path.read_bytes()
-    whole = sheet_grid([done(_whole(data, "S"))], None)
-    chunked = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1), None)
+    whole = sheet_grid([done(_whole(data, "S"))])
+    chunked = sheet_grid(_chunked_parts(data, "xl/worksheets/sheet1.xml", "S", 1))
     assert _same_grid(chunked, whole)
     assert [type(v) for v in whole[0][:, 0]] == [float, bool, bool, bool, bool, bool]
 

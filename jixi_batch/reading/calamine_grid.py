@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from datetime import date, datetime
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 from pandas.api.types import infer_dtype
 
 from ..timing import paused_gc
-from .opening import done
 
 _NoneType = type(None)
 
@@ -125,19 +124,12 @@ def _fix_column(grid: np.ndarray, c: int) -> np.ndarray:
     return empty
 
 
-def sheet_grid(parts: list[Future], parse_whole: Callable[[], object]) -> tuple[np.ndarray, np.ndarray]:
-    """(grid, filled) of a sheet from its parsed parts (see :func:`join_parts`); when they
-    cannot be joined, or a part failed to parse, from ``parse_whole()`` (whose errors are
-    the file's own and propagate).
+def sheet_grid(parts: list[Future]) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, filled) of a sheet from its parsed parts (see :func:`join_parts`).
 
     The cyclic garbage collector is paused meanwhile: a big sheet is millions of new cell
     objects without a single reference cycle, and the collector would otherwise walk all
     of them again and again as they pile up.
     """
     with paused_gc():
-        try:
-            return join_parts(parts)
-        except Exception:  # an overlap, or a chunk calamine could not parse
-            if len(parts) == 1:
-                raise
-            return join_parts([done(parse_whole())])
+        return join_parts(parts)

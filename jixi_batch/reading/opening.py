@@ -101,16 +101,21 @@ def password(path: Path) -> InputError:
     return InputError(f"文件“{path.name}”设置了打开密码（已加密），程序无法读取。请在Excel中取消密码后另存，再重新运行。")
 
 
+def _calamine_errors() -> tuple[type[BaseException], ...]:
+    import python_calamine
+
+    return (python_calamine.CalamineError,)
+
+
+CALAMINE_ERRORS = _calamine_errors()
+# what a file that is not a well-formed workbook makes the standard library raise
+FORMAT_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, UnicodeDecodeError)
+
+
 def calamine_failure(path: Path, exc: Exception) -> InputError:
     """What calamine's error on a workbook means for the clerk: a password, or a damaged file."""
     text = str(exc).lower()
     return password(path) if "password" in text or "encrypt" in text or "protect" in text else corrupt(path)
-
-
-def unreadable(path: Path, exc: Exception) -> InputError:
-    """A file that provoked an unexpected error in reading."""
-    return InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}: {exc}），"
-                      "请用Excel打开检查后另存为.xlsx再试。")
 
 
 def open_file(path: Path, submit: Submit | None = None) -> OpenedFile:
@@ -123,10 +128,8 @@ def open_file(path: Path, submit: Submit | None = None) -> OpenedFile:
     sha = hashlib.sha256(data).hexdigest()
     try:
         return _open(path, data, sha, submit)
-    except InputError:
-        raise
-    except Exception as exc:  # anything a malformed file can provoke
-        raise unreadable(path, exc) from exc
+    except FORMAT_ERRORS as exc:  # what a malformed file provokes; anything else is a defect
+        raise corrupt(path) from exc
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -196,9 +199,7 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
                 _measure_whole(path, data, scans.get(name))
                 parts = [done(workbook.get_sheet_by_name(name))]
             sheets.append((name, parts))
-    except InputError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for bad files
+    except CALAMINE_ERRORS as exc:  # calamine's own error types for a bad workbook
         raise calamine_failure(path, exc) from exc
     return OpenedFile(path, sha, kind="workbook", data=data, sheets=sheets, hidden=hidden, scans=scans,
                       merges=merges)

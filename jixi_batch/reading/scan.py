@@ -8,7 +8,10 @@ import pandas as pd
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 TOTAL_SCAN_CELLS = 3
-_TOTAL_RE = re.compile("|".join(TOTAL_WORDS))
+_SPACES_RE = re.compile(r"[\s\u3000]+")
+# a total label: the word alone (合　计, 总计：), after what it totals (本页合计, 2023年5月小计, 华北区小计),
+# or first in a short cell (合计金额) — never a word inside a firm's name (鸡西市小计量仪器有限公司)
+_TOTAL_LABEL_RE = re.compile(r"(?:^.{0,12}(?:合计|总计|小计)|^(?:合计|总计|小计).{0,4})[:：]?(?:[(（][^()（）]*[)）])?$")
 
 
 def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None, width: int | None = None) -> np.ndarray:
@@ -36,20 +39,24 @@ def cell_filled(grid: np.ndarray, filled: np.ndarray | None = None, width: int |
     return filled
 
 
+def is_total_label(value) -> bool:
+    """合计/总计/小计 as a row's label (spaces ignored), not as part of a name."""
+    return value.__class__ is str and _TOTAL_LABEL_RE.match(_SPACES_RE.sub("", value)) is not None
+
+
 def total_rows(grid: np.ndarray, filled: np.ndarray) -> np.ndarray:
-    """Bool per row: one of its first three non-empty cells is text containing 合计/总计/小计."""
+    """Bool per row: one of its first three non-empty cells is a total label (:func:`is_total_label`)."""
     out = np.zeros(grid.shape[0], dtype=bool)
     if grid.size == 0:
         return out
     seen = np.zeros(grid.shape[0], dtype=np.int32)      # non-empty cells so far, left to right
-    search = _TOTAL_RE.search
     for j in range(grid.shape[1]):
         rows = np.flatnonzero(filled[:, j] & (seen < TOTAL_SCAN_CELLS))
         seen += filled[:, j]
         if not len(rows):
             continue
         values = grid[rows, j].tolist()
-        hits = {v for v in set(values) if v.__class__ is str and search(v) is not None}
+        hits = {v for v in set(values) if is_total_label(v)}
         if hits:
             out[rows[np.fromiter((v in hits for v in values), dtype=bool, count=len(values))]] = True
     return out

@@ -105,7 +105,7 @@ def _csv_fast(text: str, delimiter: str):
                             sep=delimiter, engine="c", quotechar='"', index_col=False)
     except (pd.errors.ParserError, ValueError, csv.Error):
         return None
-    grid = frame.to_numpy(dtype=object)
+    grid = frame.to_numpy(dtype=object, copy=True)        # pandas may hand out a read-only view
     grid[grid == ""] = None
     return grid
 
@@ -250,6 +250,13 @@ def read_spreadsheetml(path: Path, data: bytes) -> Sheets:
     except ElementTree.ParseError as exc:
         raise InputError(f"文件“{path.name}”不是有效的XML表格（{exc}），无法读取。"
                          "请用Excel打开后另存为.xlsx再试。") from None
+    try:
+        return _spreadsheetml_sheets(path, root, ns)
+    except ValueError as exc:          # an ss:Index or ss:MergeAcross that is not a number
+        raise InputError(f"文件“{path.name}”的XML表格格式有误（{exc}），无法读取。请用Excel打开后另存为.xlsx再试。") from None
+
+
+def _spreadsheetml_sheets(path: Path, root, ns: str) -> Sheets:
     sheets = []
     for number, ws in enumerate(root.iter(ns + "Worksheet")):
         name = ws.get(ns + "Name") or f"Sheet{number + 1}"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import InputError
-from .opening import OpenedFile, calamine_failure, unreadable
+from .opening import CALAMINE_ERRORS, OpenedFile, calamine_failure
 from .prefetch import Prefetch
 
 Range = tuple[int, int, int, int]        # merged cells: first row, first column, last row, last column
@@ -44,6 +44,10 @@ class Block:
 
 class SheetRestart(Exception):
     """The sheet's chunks could not be read one after another; read it again, whole."""
+
+
+class ChunkDefect(RuntimeError):
+    """A chunk failed where the whole sheet parses: the cut is wrong (a defect of the program)."""
 
 
 class Sheet:
@@ -87,14 +91,13 @@ class Sheet:
         try:
             for row, col, grid, filled in iter_blocks(self._parts):
                 yield Block(row, col, grid, filled)
-        except InputError:
-            raise                       # the size guard refused a chunk: the sheet is too big
-        except (PartsOverlap, ChunkHasFormulas):
+        except (PartsOverlap, ChunkHasFormulas):   # rows out of order, formulas: read it whole
             self._whole = True
             raise SheetRestart(self.name) from None
-        except Exception:  # a chunk calamine refused: the whole parse says what is wrong, or reads it
-            self._whole = True
-            raise SheetRestart(self.name) from None
+        except CALAMINE_ERRORS as exc:
+            # a chunk calamine refused: a damaged sheet, or a cut in the wrong place — a defect
+            _reading(self._path, self._parse_whole)
+            raise ChunkDefect(f"calamine refused a chunk of sheet {self.name!r} it parses whole") from exc
 
     def whole(self):
         """(grid, filled) of the whole sheet."""
@@ -104,7 +107,7 @@ class Sheet:
 
             single = self._parts is not None and len(self._parts) == 1
             parts = self._parts if single else [done(_reading(self._path, self._parse_whole))]
-            self._grid, self._filled = _reading(self._path, functools.partial(sheet_grid, parts, self._parse_whole))
+            self._grid, self._filled = _reading(self._path, functools.partial(sheet_grid, parts))
             if single:
                 _ = self.merges
             if self._uncached:
@@ -144,13 +147,7 @@ class Workbooks:
 
     def open(self, path: Path) -> Workbook:
         """The file's sheets (InputError with a Chinese message when it cannot be used)."""
-        opened = self._prefetch.opened(Path(path))
-        try:
-            return _workbook(opened)
-        except InputError:
-            raise
-        except (ValueError, UnicodeError, IndexError, KeyError) as exc:   # a malformed text table
-            raise unreadable(opened.path, exc) from exc
+        return _workbook(self._prefetch.opened(Path(path)))
 
     def close(self) -> None:
         self._prefetch.close()
@@ -188,9 +185,7 @@ def _reading(path: Path, read):
     """``read()``, calamine's errors on a bad workbook told to the clerk."""
     try:
         return read()
-    except InputError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for a bad workbook
+    except CALAMINE_ERRORS as exc:
         raise calamine_failure(path, exc) from exc
 
 
