@@ -220,12 +220,15 @@ def test_landing_rate_percent_cell_and_account_number(tmp_path):
     bundle = read_inputs([customs_file(tmp_path), path], POLICY)
     firms = bundle.firms.set_index("code")
     assert firms.loc[CODE_A, "landing_rate_ppm"] == 550000
-    assert firms.loc[CODE_A, "account"] == "6222020000000000000"
     assert firms.loc[CODE_C, "landing_rate_ppm"] == 700000
     assert firms.loc[CODE_C, "coal_landed_g"] == 5_000_500_000
     assert firms.loc[CODE_C, "served_firms"] == 12
-    assert CODE_B not in firms.index                      # account lost precision: review
-    assert bundle.review.loc[bundle.review["统一社会信用代码"] == CODE_B, "列"].tolist() == ["银行账号"]
+    # an account Excel stored as a number lost its last digits (19 digits, or a fraction): the firm's
+    # row is used, the account left empty and listed for review (INPUTS.md "Fail closed")
+    assert firms.loc[CODE_A, "account"] == "" and firms.loc[CODE_B, "account"] == ""
+    flagged = bundle.review[bundle.review["类别"] == "银行账号有误"]
+    assert sorted(flagged["统一社会信用代码"]) == sorted([CODE_A, CODE_B])
+    assert set(flagged["列"]) == {"银行账号"}
 
 
 # --- CSV -----------------------------------------------------------------------------

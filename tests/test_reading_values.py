@@ -213,10 +213,25 @@ def test_direction_error():
 
 
 def test_account():
-    assert V.parse_account(6200000000000000000) == ("6200000000000000000", None)
     assert V.parse_account(" 6222 0210 ") == ("62220210", None)
+    assert V.parse_account("6222-0212-3456-7890") == ("6222021234567890", None)
+    assert V.parse_account(622202123456789) == ("622202123456789", None)         # 15 digits: exact
     assert V.parse_account("") == ("", None)
-    assert V.parse_account(1234.5)[1] is not None
+
+
+@pytest.mark.parametrize("raw,shown", [
+    (6222020000000000000, ""),                        # a number of 19 digits: its last digits are lost
+    (1234.5, ""),
+    (dt.datetime(2023, 5, 1), "2023-05-01"),            # INPUTS.md "Fail closed": a date
+    ("=\"6228480012345678\"", "=\"6228480012345678\""),   # a formula
+    ("'6228480012345678", "'6228480012345678"),         # a leading apostrophe
+    ("6228A80012345678", "6228A80012345678"),           # letters
+    ("6228/8001", "6228/8001"),
+    ("62284", "62284"),
+])
+def test_accounts_that_are_wrong_are_kept_as_written_and_named(raw, shown):
+    value, problem = V.parse_account(raw)
+    assert value == shown and problem
 
 
 def test_integers_only():

@@ -43,6 +43,7 @@ CAT_REPEATED_HEADER = "重复表头行"
 CAT_MERGED = "合并单元格"
 CAT_PERIOD = "非全年累计"
 CAT_QUANTITY_SPLIT = "数量无法区分进出口"
+CAT_ACCOUNT = "银行账号有误"
 NOT_USED = "，该行未使用"
 
 
@@ -99,11 +100,13 @@ class _Problems:
         self.parts: list[tuple] = []
         self.bad = np.zeros(n, dtype=bool)
 
-    def add(self, mask: np.ndarray, header: str, cells: np.ndarray, category, message):
-        """The rows in ``mask``: their ``cells`` (raw values of the column) shown as text."""
+    def add(self, mask: np.ndarray, header: str, cells: np.ndarray, category, message, use_row: bool = False):
+        """The rows in ``mask``: their ``cells`` (raw values of the column) shown as text. The rows are
+        not used, unless ``use_row`` (a value to check, such as an account, that must not drop the row)."""
         if not mask.any():
             return
-        self.bad |= mask
+        if not use_row:
+            self.bad |= mask
         idx = np.flatnonzero(mask)
         cat = category[idx] if isinstance(category, np.ndarray) else np.full(len(idx), category, dtype=object)
         msg = message[idx] if isinstance(message, np.ndarray) else np.full(len(idx), message, dtype=object)
@@ -341,7 +344,11 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
 
 def _add_errors(problems: _Problems, binding: Binding, col, vals, errs, category, repeated) -> None:
     bad = (errs != None) & ~repeated  # noqa: E711
-    if bad.any():
+    if bad.any() and binding.column.kind.name == "account":      # the row is used; the account is checked
+        messages = np.empty(len(errs), dtype=object)
+        messages[bad] = [f"{binding.header}：{e}（该企业待核查）" for e in errs[bad]]
+        problems.add(bad, binding.header, col, CAT_ACCOUNT, messages, use_row=True)
+    elif bad.any():
         cats = category.copy() if isinstance(category, np.ndarray) else np.full(len(col), category, dtype=object)
         cats[errs == "不能为负数"] = CAT_NEGATIVE
         problems.add(bad, binding.header, col, cats, _message(binding.header, errs, bad))

@@ -577,22 +577,40 @@ def parse_trade_mode(value, names: dict[str, str] | None = None):
     return "", "贸易方式不是4位监管方式代码，也不是政策文件贸易方式表中的名称"
 
 
-def parse_account(value):
-    """银行账号 as text, exactly: an Excel number becomes its integer digits.
+_ACCOUNT_SEPARATORS_RE = re.compile(r"[\s\-]+")
 
-    A non-integral float (or a float beyond 2^53 that Excel stored in scientific form
-    and pandas could not give back as an integer) has lost digits → error.
-    """
+
+def parse_account(value):
+    """银行账号 as text, exactly, and what is wrong with it, if anything (INPUTS.md "Fail closed":
+    an account that is a date, a formula, has a leading apostrophe or letters is listed for review
+    and the firm is 待核查; the row is used as usual).
+
+    Spaces and hyphens written for readability are dropped. An account Excel stored as a number is
+    exact up to 15 digits; beyond that its last digits are lost and it is left empty."""
     if is_empty(value):
         return "", None
     if isinstance(value, (bool, np.bool_)):
-        return "", "账号应为文本"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value)), None
-    if isinstance(value, (float, np.floating)):
-        return "", "账号被Excel存成了数字，位数可能已丢失，请将该列设为文本后重新填写"
-    text = _WS_RE.sub("", unicodedata.normalize("NFKC", str(value)))
-    return text, None
+        return as_text(value), "账号应为文本数字"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return as_text(value), "账号是日期，可能被Excel改成了日期格式，请按文本重新填写"
+    digits = _integer_digits(value)
+    if digits is not None and len(digits) <= MAX_EXACT_CHARS:
+        return digits, None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "", "账号被Excel存成了数字，超过15位的部分已经丢失，请将该列设为文本后重新填写"
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text.startswith("="):
+        return text, "账号是公式（以“=”开头），不是账号本身，请填写账号数字"
+    if text.startswith(("'", "‘", "’")):
+        return text, "账号前有单引号，请去掉单引号，按文本填写账号数字"
+    account = _ACCOUNT_SEPARATORS_RE.sub("", text)
+    if any(c.isalpha() for c in account):
+        return account, "账号含有字母，请核对"
+    if not account.isdigit():
+        return account, "账号含有数字以外的字符，请核对"
+    if not 8 <= len(account) <= 32:
+        return account, f"账号只有{len(account)}位，请核对" if len(account) < 8 else f"账号有{len(account)}位，请核对"
+    return account, None
 
 
 MAX_EXACT_CHARS = 15   # ≤15 characters: at most 15 significant digits, which round-trip through a float
