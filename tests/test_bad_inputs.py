@@ -265,9 +265,11 @@ def test_error_values_and_na_words_are_reviewed_not_empty(tmp_path):
     ws.write_formula(1, 3, "=1/0", None, "#DIV/0!")
     ws.write_formula(2, 3, "=NA()", None, "#N/A")
     ws.write_string(3, 3, "NULL")
+    for r in range(4, 8):  # good rows, so the sheet is usable and the bad ones are listed
+        ws.write_row(r, 0, [CODE_A, "公司", "境外展会补贴", 1000])
     wb.close()
     bundle = read_inputs([customs_file(tmp_path), path], POLICY)
-    assert len(bundle.province) == 0
+    assert len(bundle.province) == 4
     values = set(bundle.review.loc[bundle.review["类别"] == "数据格式错误", "值"])
     assert values == {"#DIV/0!", "#N/A", "NULL"}
     assert all(a.balanced for a in bundle.accounts)

@@ -131,10 +131,10 @@ def test_a_header_with_unit_and_the_same_without_is_one_column_written_twice(tmp
 
 def test_a_figure_merged_over_rows_is_listed_not_copied(tmp_path):
     """An amount written once over two rows belongs to neither row alone: both are listed for review."""
-    rows = [customs_row(amount=1000), customs_row(amount=None), customs_row(amount=500)]
+    rows = [customs_row(amount=1000), customs_row(amount=None), customs_row(amount=500), customs_row(amount=700)]
     path = _customs(tmp_path, CUSTOMS_HEADER, rows, merges=["K2:K3"])
     bundle = read_inputs([path], POLICY)
-    assert bundle.customs["amount_fen"].tolist() == [50_000]
+    assert bundle.customs["amount_fen"].tolist() == [50_000, 70_000]
     merged = bundle.review[bundle.review["类别"] == "合并单元格"]
     assert merged["行号"].tolist() == [2, 3] and all("跨第2至3行合并" in m for m in merged["说明"])
     assert all(a.balanced for a in bundle.accounts)

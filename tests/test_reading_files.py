@@ -304,19 +304,19 @@ def test_negative_customs_amount_is_a_correction(tmp_path):
 
 def test_negative_amounts_elsewhere_are_reviewed(tmp_path):
     prov = province_file(tmp_path, [[CODE_A, "甲", "境外展会补贴", -100, ""], [CODE_B, "乙", "境外展会补贴", 100, ""]])
-    apps = apps_file(tmp_path, firms=[firm_row(**{"银行手续费(元)": -1})])
+    apps = apps_file(tmp_path, firms=[firm_row(**{"银行手续费(元)": -1}), firm_row(code=CODE_B)])
     bundle = read_inputs([customs_file(tmp_path), prov, apps], POLICY)
     assert bundle.province["code"].tolist() == [CODE_B]
-    assert bundle.firms.empty
+    assert bundle.firms["code"].tolist() == [CODE_B]
     assert sorted(bundle.review["类别"].tolist()) == ["金额为负", "金额为负"]
     assert balanced(bundle)
 
 
 def test_unknown_item_and_rule_are_reviewed(tmp_path):
-    prov = province_file(tmp_path, [[CODE_A, "甲", "外星贸易奖", 100, ""]])
-    apps = apps_file(tmp_path, others=[[CODE_A, "Z9", "x", 1]])
+    prov = province_file(tmp_path, [[CODE_A, "甲", "外星贸易奖", 100, ""], [CODE_B, "乙", "境外展会补贴", 100, ""]])
+    apps = apps_file(tmp_path, others=[[CODE_A, "Z9", "x", 1], [CODE_A, "A4", "x", 1]])
     bundle = read_inputs([customs_file(tmp_path), prov, apps], POLICY)
-    assert bundle.province.empty and bundle.other_awards.empty
+    assert bundle.province["code"].tolist() == [CODE_B] and bundle.other_awards["rule_id"].tolist() == ["A4"]
     assert sorted(bundle.review["类别"].tolist()) == ["未知奖励项目", "未知规则编号"]
     assert set(bundle.review["值"]) == {"外星贸易奖", "Z9"}
 
@@ -333,9 +333,10 @@ def test_bad_check_character_used_and_reviewed_once_per_file(tmp_path):
 
 
 def test_missing_or_invalid_code_goes_to_review(tmp_path):
-    rows = [customs_row(code=None), customs_row(code="91230300MA1B2C3D4"), customs_row(code=CODE_B)]
+    rows = [customs_row(code=None), customs_row(code="91230300MA1B2C3D4"), customs_row(code=CODE_B),
+            customs_row(code=CODE_C)]
     bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
-    assert bundle.customs["code"].tolist() == [CODE_B]
+    assert bundle.customs["code"].tolist() == [CODE_B, CODE_C]
     assert bundle.review["类别"].tolist() == ["缺少统一社会信用代码", "统一社会信用代码无效"]
     assert bundle.review["行号"].tolist() == [4, 5]
 
@@ -497,9 +498,28 @@ def test_xls_format_is_read(tmp_path):
 
 
 def test_review_is_text_except_row_number(tmp_path):
-    bundle = read_inputs([customs_file(tmp_path, [customs_row(amount=True, code=12345)])], POLICY)
+    rows = [customs_row(amount=True, code=12345), customs_row(), customs_row()]
+    bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
     assert str(bundle.review["行号"].dtype) == "Int64"
     for column in REVIEW_COLS:
         if column != "行号":
             assert all(isinstance(v, str) for v in bundle.review[column])
     assert np.all(bundle.review["行号"].to_numpy() == 4)
+
+
+# --- fail closed (INPUTS.md) -----------------------------------------------------------
+
+def test_a_sheet_mostly_unusable_stops_naming_the_commonest_problem_and_an_example(tmp_path):
+    """Three rows of four with a typed word for the amount: the wrong file, or a shape not understood."""
+    rows = [customs_row(amount="见附件"), customs_row(amount="见附件"), customs_row(amount=5), customs_row(amount="N/A")]
+    with pytest.raises(InputError) as caught:
+        read_inputs([customs_file(tmp_path, rows)], POLICY)
+    message = str(caught.value)
+    for text in ("海关.xlsx", "Sheet1", "4 行数据中有 3 行无法使用", "金额(元)", "数据格式错误", "第 4 行", "见附件"):
+        assert text in message, (text, message)
+
+
+def test_half_the_rows_unusable_is_not_most(tmp_path):
+    rows = [customs_row(amount="见附件"), customs_row(amount=5)]
+    bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
+    assert len(bundle.customs) == 1 and balanced(bundle)

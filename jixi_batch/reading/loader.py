@@ -21,7 +21,7 @@ from . import codes as codes_mod
 from .calamine_grid import join_blocks
 from .errors import InputError
 from .layout import HEADER_SCAN_ROWS, SAMPLE_ROWS, Layout, Place, detect_layout, partial_is_credible
-from .tidy import (CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetReader, SheetResult,
+from .tidy import (CAT_ACCOUNT, CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetReader, SheetResult,
                    sheet_warnings)
 from .workbooks import Sheet, SheetRestart, Workbook, Workbooks
 
@@ -138,10 +138,29 @@ def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
             "海关数据需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列；"
             "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
     for result in results:
+        _check_usable(result, book.has_sheet_names)
         warnings.extend(sheet_warnings(result))
         where = f"工作表“{result.sheet}”" if book.has_sheet_names else ""
         notes.extend(f"{name}：{where}{note}" for note in result.notes)
     return _FileRead(book.path, book.sha256, results, notes, warnings, book.has_sheet_names)
+
+
+def _check_usable(result: SheetResult, named: bool) -> None:
+    """More than half of a sheet's data rows unusable: the wrong file, or a shape the program did not
+    understand — stop, naming the most common problem with an example (INPUTS.md "Fail closed")."""
+    account = result.account
+    rows = account.rows_read - account.rows_total_skipped
+    if not rows or account.rows_review * 2 <= rows:
+        return
+    review = result.review[result.review["类别"] != CAT_ACCOUNT]   # listed, but the row is used
+    counts = review.groupby(["类别", "列"], sort=False).size()
+    category, column = counts.idxmax()
+    example = review[(review["类别"] == category) & (review["列"] == column)].iloc[0]
+    where = f"工作表“{result.sheet}”" if named else ""
+    raise InputError(
+        f"文件“{result.file}”{where}的 {rows:,} 行数据中有 {account.rows_review:,} 行无法使用，超过一半。"
+        f"最常见的问题在“{column}”列（{category}，{counts.max():,} 处），例如第 {example['行号']} 行的"
+        f"“{example['值']}”：{example['说明']}。请核对是否选错了文件或工作表、表头与数据是否对应后重新运行。")
 
 
 def read_sheet(sheet: Sheet, place: Place, ctx: ReadContext):
