@@ -90,15 +90,18 @@ def input_paths(args) -> list[Path]:
     return found + [p for p in named if p not in found]
 
 
-def choose_policy(args, year: int | None) -> "Policy":
+def choose_policy(args, year: int | None, year_line: str = "") -> "Policy":
+    """The policy file named, else the one of ``year`` (``year_line``: how the year was chosen)."""
     from .policy import PolicyError, default_policy_path, load_policy
 
     path = args.policy or default_policy_path(year or DEFAULT_YEAR)
+    if args.policy is None and year is not None and not path.is_file():
+        basis = f"{year_line}。" if year_line else ""
+        raise RunError(f"{basis}没有 {year} 年度的政策参数文件（{path}）。如年度不对，请核对海关数据的“年月”列"
+                       f"或用 --year 指定计算年度；如确为 {year} 年度，请用 --policy 指定政策参数文件。")
     try:
         return load_policy(path)
     except PolicyError as exc:
-        if args.policy is None and year is not None:
-            raise RunError(f"没有 {year} 年度的政策参数文件（{path}），请用 --policy 指定") from None
         raise RunError(str(exc)) from None
 
 
@@ -112,7 +115,7 @@ def run_batch(args) -> int:
             with stage("read"), paused_gc():
                 bundle = read_inputs(paths, policy.data, args.year, books)
             if args.year is None and args.policy is None and bundle.year != policy.year:
-                policy = choose_policy(args, bundle.year)
+                policy = choose_policy(args, bundle.year, bundle.year_line)
                 with stage("read"), paused_gc():
                     bundle = read_inputs(paths, policy.data, bundle.year, books)
         except InputError as exc:

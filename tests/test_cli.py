@@ -46,6 +46,20 @@ def test_year_without_policy_file_exits_1(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_a_year_without_policy_file_names_where_the_year_came_from(tmp_path, capsys):
+    from test_reading_support import customs_file, customs_row
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    customs_file(folder, [customs_row(ym="203112"), customs_row(ym="203012")])
+    out = tmp_path / "out"
+    assert main(["--input", str(folder), "--output", str(out), "--no-letters"]) == 1
+    err = capsys.readouterr().err
+    assert "计算年度：2031 年（海关数据中 2031 年 1 行、2030 年 1 行；取有12月数据的最近年度）" in err
+    assert "没有 2031 年度的政策参数文件" in err and "--year" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_two_runs_never_overwrite_and_inputs_stay_untouched(tmp_path):
     before = _digest(SAMPLES)
     out = tmp_path / "out"

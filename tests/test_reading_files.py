@@ -173,7 +173,7 @@ def test_all_five_roles_detected(tmp_path):
     firm = bundle.firms.iloc[0]
     assert firm["account"] == "6222021234567890123" and bool(firm["processing_type"]) is True
     assert firm["local_export_fen"] == 823400000 and firm["bank_fee_fen"] == 100000
-    assert len(bundle.console) == 3 and balanced(bundle)
+    assert len(bundle.console) == 4 and bundle.console[-1].startswith("计算年度：2023 年") and balanced(bundle)
     assert not [w for w in bundle.warnings if "没有找到" in w]
     for f in bundle.files:
         assert len(f.sha256) == 64
@@ -272,6 +272,27 @@ def test_two_customs_files_and_year_choice(tmp_path):
     assert bundle.review["值"].tolist() == ["202401"]
     assert balanced(bundle)
     assert [a.rows_review for a in bundle.accounts] == [1, 0]
+
+
+def test_a_stray_year_is_never_the_computation_year(tmp_path):
+    """One row typed 202412 among 2023 data (December) does not choose 2024: it is listed, and
+    the console says which year was taken and from what (INPUTS.md "Fail closed")."""
+    rows = [customs_row(ym=f"2023{m:02d}") for m in range(1, 13)] + [customs_row(ym="202412", amount=9)]
+    bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
+    assert bundle.year == 2023
+    assert bundle.review["类别"].tolist() == ["非计算年度"] and bundle.review["值"].tolist() == ["202412"]
+    assert bundle.year_line == ("计算年度：2023 年（海关数据中 2023 年 12 行；取有12月数据的最近年度）；"
+                                "2024 年 1 行，不足海关数据行数的10%，不作为计算年度")
+    assert bundle.console[-1] == bundle.year_line
+    assert balanced(bundle)
+
+
+def test_a_year_at_the_share_counts(tmp_path):
+    """A year holding exactly a tenth of the rows is substantial: the latest with December wins."""
+    rows = [customs_row(ym="202312")] * 9 + [customs_row(ym="202412")]
+    assert read_inputs([customs_file(tmp_path, rows)], POLICY).year == 2024
+    rows = [customs_row(ym="202312")] * 10 + [customs_row(ym="202412")]
+    assert read_inputs([customs_file(tmp_path, rows, name="b.xlsx")], POLICY).year == 2023
 
 
 def test_year_without_december_warns(tmp_path):

@@ -9,7 +9,9 @@ listed twice in 企业信息, and list codes whose check character fails.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +40,7 @@ class InputBundle:
     """Everything reading produced (tables as tables.py declares them)."""
 
     year: int
+    year_line: str                          # the console line saying how the year was chosen
     customs: pd.DataFrame
     province: pd.DataFrame
     firms: pd.DataFrame
@@ -252,20 +255,41 @@ def _header_of(results: list[SheetResult], role: str, field_name: str) -> dict[t
     return {(r.file, r.sheet): r.headers.get(field_name, "") for r in results if r.role == role}
 
 
-def _choose_year(year_months: set, year: int | None, warnings: list[str]) -> int:
-    """Y: the argument, else the latest year with December data, else the latest year (warned)."""
+# A year holding less than this share of the customs rows is never taken for the computation year
+# by default: a typo (202412 among 2023 data) must not choose the policy (INPUTS.md "Fail closed").
+YEAR_MIN_SHARE = Fraction(1, 10)
+
+
+def _choose_year(rows: Counter, year: int | None, warnings: list[str]) -> tuple[int, str]:
+    """Y and the console line saying how it was chosen: the argument; else, among the years holding
+    at least YEAR_MIN_SHARE of the customs rows, the latest with December data (or whole-year
+    figures), else the latest of them (warned)."""
     if year is not None:
-        return int(year)
-    if not year_months:
+        return int(year), f"计算年度：{int(year)} 年（按 --year 指定）"
+    if not rows:
         raise InputError("海关数据中没有可识别的年月，无法确定计算年度。"
                          "请检查海关数据文件的“年月”列，或用 --year 指定年度。")
-    full = sorted(y for y, m in year_months if m in (0, 12))       # December, or a whole year
-    if full:
-        return int(full[-1])
-    latest = max(y for y, _ in year_months)
-    warnings.append(f"海关数据中没有任何一年有12月的数据，按最大年份 {latest} 年作为计算年度；"
-                    "如不正确请用 --year 指定")
-    return latest
+    per_year: Counter = Counter()
+    december: set[int] = set()
+    for (y, m), n in rows.items():
+        per_year[y] += n
+        if m in (0, 12):
+            december.add(y)
+    total = sum(per_year.values())
+    substantial = [y for y, n in per_year.items() if n >= YEAR_MIN_SHARE * total] \
+        or [max(per_year, key=lambda y: (per_year[y], y))]
+    full = [y for y in substantial if y in december]
+    chosen = max(full or substantial)
+    if not full:
+        warnings.append(f"海关数据中没有任何一年有12月的数据，按 {chosen} 年作为计算年度；"
+                        "如不正确请用 --year 指定")
+    counts = "、".join(f"{y} 年 {per_year[y]:,} 行" for y in sorted(substantial, reverse=True))
+    line = f"计算年度：{chosen} 年（海关数据中 {counts}；取{'有12月数据的' if full else ''}最近年度）"
+    stray = sorted(y for y in per_year if y not in substantial)
+    if stray:
+        listing = "、".join(f"{y} 年 {per_year[y]:,} 行" for y in stray)
+        line += f"；{listing}，不足海关数据行数的{float(YEAR_MIN_SHARE * 100):g}%，不作为计算年度"
+    return chosen, line
 
 
 def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: list[str],
@@ -275,7 +299,7 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     reviews = [r.review for r in results if len(r.review)]
 
     customs = _concat(results, Customs.role)
-    y = _choose_year(set().union(*(r.year_months for r in results)), year, warnings)
+    y, year_line = _choose_year(sum((r.year_months for r in results), Counter()), year, warnings)
     policy_year = (policy.get("policy") or {}).get("year")
     if policy_year is not None and int(policy_year) != y:
         warnings.append(f"计算年度 {y} 与政策文件的年度 {policy_year} 不一致，请确认使用了正确的政策文件")
@@ -340,8 +364,9 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
         files.append(InputFile(path=str(read.path), sha256=read.sha256, roles=_roles_of(read), rows_read=rows))
         console.append(_console_line(read))
         console.extend(read.notes)
-    return InputBundle(year=y, customs=customs, province=province, firms=firms, loans=loans,
-                       other_awards=other_awards, review=review, accounts=list(accounts.values()),
+    console.append(year_line)
+    return InputBundle(year=y, year_line=year_line, customs=customs, province=province, firms=firms,
+                       loans=loans, other_awards=other_awards, review=review, accounts=list(accounts.values()),
                        files=files, held_codes=held, bad_check_codes=bad_codes, console=console,
                        warnings=warnings)
 

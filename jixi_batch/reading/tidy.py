@@ -15,6 +15,7 @@ table, and converts amounts in the unit the sheet names.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -87,7 +88,7 @@ class SheetResult:
     account: SheetAccount
     headers: dict[str, str]                 # tidy field -> header text in the file
     warnings: list[str] = field(default_factory=list)
-    year_months: set = field(default_factory=set)   # customs: every (year, month) read, used or not
+    year_months: Counter = field(default_factory=Counter)   # customs: rows per (year, month), used or not
     percent_ones: dict[str, int] = field(default_factory=dict)   # header -> cells holding 1 (落地率)
     notes: list[str] = field(default_factory=list)  # how the sheet's shape was understood
 
@@ -330,7 +331,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     if "amount_fen" in paired:
         split = _split_quantity(data, paired, problems, layout)
     used = ~problems.bad
-    year_months = {v for v in data["period"] if v is not None} if table is Customs else set()
+    year_months = Counter(v for v in data["period"] if v is not None) if table is Customs else Counter()
     if "amount_fen" in paired:
         frame = _pair_table(data, paired, split, used, file, sheet, rownum)
     else:
@@ -412,7 +413,7 @@ def merge_results(parts: list[SheetResult]) -> SheetResult:
                 ones[header] = ones.get(header, 0) + count
         first = SheetResult(first.file, first.sheet, first.role, table, review, account, first.headers,
                             list(dict.fromkeys(w for p in parts for w in p.warnings)),
-                            set().union(*(p.year_months for p in parts)), ones)
+                            sum((p.year_months for p in parts), Counter()), ones)
     return first
 
 
