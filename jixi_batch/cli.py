@@ -122,7 +122,7 @@ def run_batch(args) -> int:
     from .model import RunResult
     from .money import format_yuan, percent_of
     from .payout_workbook import payout_filename, write_payout_workbook
-    from .run_folder import StagedRunFolder
+    from .run_folder import OutputFolderError, StagedRunFolder
 
     for line in bundle.console:
         print(line)
@@ -139,11 +139,14 @@ def run_batch(args) -> int:
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
-    with staged as folder:
-        with stage("write"), paused_gc():
-            write_payout_workbook(result, folder / payout_filename(bundle.year))
-        if not args.no_letters:
-            pdf = write_letters_into(folder, result, args.pdf)
+    try:
+        with staged as folder:
+            with stage("write"), paused_gc(), staged.writing("兑现表未能写完"):
+                write_payout_workbook(result, folder / payout_filename(bundle.year))
+            if not args.no_letters:
+                pdf = write_letters_into(staged, result, args.pdf)
+    except OutputFolderError as exc:
+        raise RunError(str(exc)) from None
     for warning in calc.warnings:
         print(f"提示：{warning}")
     fund = policy.fund_fen
@@ -160,17 +163,21 @@ def run_batch(args) -> int:
     return 0
 
 
-def write_letters_into(folder: Path, result, pdf: bool) -> Path | None:
-    """The letters of ``result`` in ``folder``/通知书 (and the combined file as PDF when asked);
-    the PDF's path, if one was made. Imported only when letters are wanted."""
+def write_letters_into(staged, result, pdf: bool) -> Path | None:
+    """The letters of ``result`` in the staged run folder's 通知书 (and the combined file as PDF
+    when asked); the PDF's path, if one was made. Imported only when letters are wanted."""
     from .letters import LetterTemplateError, convert_to_pdf, write_letters
 
     try:
-        with stage("letters"):
-            letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+        with stage("letters"), staged.writing("通知书未能写完"):
+            letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE,
+                                    progress=sys.stderr.isatty())
     except LetterTemplateError as exc:
         raise RunError(str(exc)) from None
-    return convert_to_pdf(letters[-1]) if pdf and letters else None
+    if not (pdf and letters):
+        return None
+    with staged.writing("PDF 通知书未能写完"):
+        return convert_to_pdf(letters[-1])
 
 
 def run_template(argv: list[str]) -> int:
