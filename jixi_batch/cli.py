@@ -182,14 +182,18 @@ def write_letters_into(staged, result, pdf: bool) -> Path | None:
 
 def run_template(argv: list[str]) -> int:
     from .application_template import write_application_template
+    from .run_folder import output_error
 
     args = build_template_parser().parse_args(argv)
     policy = choose_policy(args, args.year)
     target = args.output or DEFAULT_OUTPUT / TEMPLATE_NAME
     if target.exists():
         raise RunError(f"文件已存在，不会覆盖：{target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_application_template(target, policy.data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_application_template(target, policy.data)
+    except OSError as exc:
+        raise RunError(str(output_error(exc, "空白模板未能写完", target.parent))) from None
     print(f"空白企业申报汇总模板：{target}")
     return 0
 

@@ -187,3 +187,22 @@ def test_a_failed_pdf_with_room_on_disk_is_named_and_no_half_pdf_kept(tmp_path):
     (run,) = out.iterdir()
     assert not list(run.rglob("*.pdf")) and not list(run.rglob(".*"))
     assert not any(system_temp.iterdir())
+
+
+def test_disk_full_while_writing_the_blank_template(tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    system_temp = tmp_path / "系统临时文件夹"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    real_write_bytes = pathlib.Path.write_bytes
+
+    def write_bytes(self, data):
+        real_write_bytes(self, memoryview(data)[:100])
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+    target = tmp_path / "模板" / "申报模板.xlsx"
+    assert main(["template", "--output", str(target)]) == 1
+    _assert_stopped(capsys, _full(target.parent, "空白模板未能写完"))
+    assert not any(target.parent.iterdir()) and not any(system_temp.iterdir())
