@@ -133,10 +133,10 @@ class StagedRunFolder:
             if not candidate.exists():
                 try:
                     os.rename(self.staging, candidate)
-                except OSError as exc:
+                except OSError as error:
                     if not candidate.exists():
                         shutil.rmtree(self.staging, ignore_errors=True)
-                        raise output_error(exc, "运行文件夹未能改为正式名称", self.output_dir) from None
+                        raise output_error(error, "运行文件夹未能改为正式名称", self.output_dir) from None
                 else:
                     self.final = candidate
                     # Renamed first, then unmarked: a kill in between leaves a finished folder

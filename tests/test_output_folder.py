@@ -143,7 +143,7 @@ def _run_apart(tmp_path: Path, patch: str, *extra: str):
     argv = ["--input", str(SAMPLES), "--output", str(out), "--year", "2023", *extra]
     code = RUNNER.format(patch=patch)
     proc = subprocess.run([sys.executable, "-c", code, str(REPO), str(out), *argv], env=env,
-                          capture_output=True, text=True, timeout=300)
+                          check=False, capture_output=True, text=True, timeout=300)
     return proc, out, system_temp
 
 
