@@ -9,6 +9,7 @@ hint on every column, code/account/phone columns formatted as text, and a
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import pathlib
 
 import xlsxwriter
@@ -167,12 +168,20 @@ def _help_sheet(wb, styles: Styles, policy: dict) -> None:
 
 
 def write_application_template(path, policy: dict) -> None:
-    """Write the blank 企业申报汇总 workbook to ``path``."""
+    """Write the blank 企业申报汇总 workbook to ``path``: made in memory (no temporary file
+    anywhere), then written in one go; a write that fails (disk full) removes what it wrote."""
     rule_ids = [str(x) for x in (policy.get("rule_order", []) if isinstance(policy, dict) else [])]
-    wb = xlsxwriter.Workbook(str(pathlib.Path(path)), dict(WORKBOOK_OPTIONS))
+    packed = io.BytesIO()
+    wb = xlsxwriter.Workbook(packed, dict(WORKBOOK_OPTIONS, in_memory=True))
     wb.set_properties({"title": "企业申报汇总", "subject": "鸡西市外贸奖励申报"})
     styles = Styles(wb)
     for table in (Firms, Loans, OtherAwards):
         _data_sheet(wb, styles, table.sheet_names[0], template_columns(table), rule_ids)
     _help_sheet(wb, styles, policy)
     wb.close()
+    path = pathlib.Path(path)
+    try:
+        path.write_bytes(packed.getbuffer())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

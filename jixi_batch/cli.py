@@ -125,7 +125,7 @@ def run_batch(args) -> int:
     from .model import RunResult
     from .money import format_yuan, percent_of
     from .payout_workbook import payout_filename, write_payout_workbook
-    from .run_folder import StagedRunFolder
+    from .run_folder import OutputFolderError, StagedRunFolder
 
     for line in bundle.console:
         print(line)
@@ -142,11 +142,14 @@ def run_batch(args) -> int:
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
-    with staged as folder:
-        with stage("write"), paused_gc():
-            write_payout_workbook(result, folder / payout_filename(bundle.year))
-        if not args.no_letters:
-            pdf = write_letters_into(folder, result, args.pdf)
+    try:
+        with staged as folder:
+            with stage("write"), paused_gc(), staged.writing("兑现表未能写完"):
+                write_payout_workbook(result, folder / payout_filename(bundle.year))
+            if not args.no_letters:
+                pdf = write_letters_into(staged, result, args.pdf)
+    except OutputFolderError as exc:
+        raise RunError(str(exc)) from None
     for warning in calc.warnings:
         print(f"提示：{warning}")
     fund = policy.fund_fen
@@ -163,29 +166,37 @@ def run_batch(args) -> int:
     return 0
 
 
-def write_letters_into(folder: Path, result, pdf: bool) -> Path | None:
-    """The letters of ``result`` in ``folder``/通知书 (and the combined file as PDF when asked);
-    the PDF's path, if one was made. Imported only when letters are wanted."""
+def write_letters_into(staged, result, pdf: bool) -> Path | None:
+    """The letters of ``result`` in the staged run folder's 通知书 (and the combined file as PDF
+    when asked); the PDF's path, if one was made. Imported only when letters are wanted."""
     from .letters import LetterTemplateError, convert_to_pdf, write_letters
 
     try:
-        with stage("letters"):
-            letters = write_letters(result, folder / "通知书", LETTER_TEMPLATE, progress=sys.stderr.isatty())
+        with stage("letters"), staged.writing("通知书未能写完"):
+            letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE,
+                                    progress=sys.stderr.isatty())
     except LetterTemplateError as exc:
         raise RunError(str(exc)) from None
-    return convert_to_pdf(letters[-1]) if pdf and letters else None
+    if not (pdf and letters):
+        return None
+    with staged.writing("PDF 通知书未能写完"):
+        return convert_to_pdf(letters[-1])
 
 
 def run_template(argv: list[str]) -> int:
     from .application_template import write_application_template
+    from .run_folder import output_error
 
     args = build_template_parser().parse_args(argv)
     policy = choose_policy(args, args.year)
     target = args.output or DEFAULT_OUTPUT / TEMPLATE_NAME
     if target.exists():
         raise RunError(f"文件已存在，不会覆盖：{target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_application_template(target, policy.data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_application_template(target, policy.data)
+    except OSError as exc:
+        raise RunError(str(output_error(exc, "空白模板未能写完", target.parent))) from None
     print(f"空白企业申报汇总模板：{target}")
     return 0
 

@@ -10,7 +10,9 @@ deductions come from the capped lines and the firm summary of the ``RunResult``.
 from __future__ import annotations
 
 import calendar
+import errno
 import io
+import os
 import re
 import shutil
 import struct
@@ -37,6 +39,7 @@ from .safe_names import safe_file_name
 COMBINED_NAME = "全部通知书.docx"
 MISSING = "（待补充）"
 PROGRESS_DESC = "生成通知书"
+MIN_FREE_FOR_PDF = 1 << 20          # bytes free below which a failed PDF conversion is put down to a full disk
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -396,7 +399,15 @@ class _Combined:
     def save(self, path: Path) -> None:
         for number, doc_pr in enumerate(self.body.iter(f"{{{WP_NS}}}docPr"), start=1):
             doc_pr.set("id", str(number))
-        self.doc.save(str(path))
+        _save(self.doc, path)
+
+
+def _save(doc, path: Path) -> None:
+    """Save a python-docx or docxtpl document: packed in memory, written in one go, so a full
+    disk leaves no open zip to fail again when collected ("Exception ignored" on stderr)."""
+    packed = io.BytesIO()
+    doc.save(packed)
+    Path(path).write_bytes(packed.getbuffer())
 
 
 def write_letters(result: RunResult, letters_dir: Path, template: Path, progress: bool = True,
@@ -428,7 +439,7 @@ def write_letters(result: RunResult, letters_dir: Path, template: Path, progress
             fast.save(body_xml, path)
         else:
             rendered = _render(data, context, env, template)
-            rendered.save(str(path))
+            _save(rendered, path)
             body = rendered.docx.element.body
         written.append(path)
         combined.add(body)
@@ -452,21 +463,34 @@ def convert_to_pdf(docx: Path, timeout: int = 600) -> Path | None:
     """Convert a .docx to PDF beside it with LibreOffice (``soffice --headless --convert-to pdf``).
 
     None when LibreOffice is not installed or the conversion fails (the caller tells the clerk);
-    a failed conversion also prints the reason to stderr. The .docx letters are never affected.
+    a failed conversion also prints the reason to stderr and leaves no half-written PDF. The
+    .docx letters are never affected. A conversion that failed on a full disk raises OSError
+    (ENOSPC), which stops the run.
     """
     soffice = find_soffice()
     if soffice is None:
         return None
     docx = Path(docx).resolve()
-    with tempfile.TemporaryDirectory(prefix="jixi-lo-") as profile:
-        # A private profile: works while another LibreOffice is open and leaves the user's alone.
+    # A private profile: works while another LibreOffice is open and leaves the user's alone. It and
+    # LibreOffice's temporary files (TMPDIR) stay beside the letters, in the run's staging folder.
+    with tempfile.TemporaryDirectory(prefix=".jixi-lo-", dir=docx.parent) as profile:
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                    "--convert-to", "pdf", "--outdir", str(docx.parent), str(docx)]
+        env = dict(os.environ, TMPDIR=profile, TMP=profile, TEMP=profile)
         try:
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           timeout=timeout)
+                           timeout=timeout, env=env)
+            failed = None
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            print(f"提示：LibreOffice 转换 PDF 失败：{docx.name}（{exc.__class__.__name__}）", file=sys.stderr)
-            return None
+            failed = exc
     pdf = docx.with_suffix(".pdf")
-    return pdf if pdf.is_file() else None
+    if failed is None and pdf.is_file():
+        return pdf
+    # LibreOffice does not say why it failed: less free space than the letters file takes is a full disk.
+    full = shutil.disk_usage(docx.parent).free < max(docx.stat().st_size, MIN_FREE_FOR_PDF)
+    pdf.unlink(missing_ok=True)          # never a half-written PDF in a finished run
+    if full:
+        raise OSError(errno.ENOSPC, "no space left for the PDF", str(pdf))
+    reason = failed.__class__.__name__ if failed is not None else "未生成 PDF 文件"
+    print(f"提示：LibreOffice 转换 PDF 失败：{docx.name}（{reason}）", file=sys.stderr)
+    return None

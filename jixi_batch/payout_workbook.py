@@ -10,11 +10,14 @@ values) is written with ``write_string``, so a firm called ``=HYPERLINK(...)`` s
 """
 from __future__ import annotations
 
+import io
 import numbers
 import pathlib
+import traceback
 from typing import Sequence
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import model
@@ -444,20 +447,39 @@ def _constant_memory(result: model.RunResult) -> bool:
 
 def write_payout_workbook(result: model.RunResult, path: pathlib.Path) -> None:
     """Write the payout workbook for ``result`` to ``path`` (the caller picks the name,
-    normally ``payout_filename(result.year)`` inside the run's temporary folder)."""
+    normally ``payout_filename(result.year)`` inside the run's temporary folder).
+
+    xlsxwriter's temporary files (row data in constant_memory mode, each part while packing)
+    go in the folder of ``path``, never the system temp folder: when a full disk stops the
+    write, the ones left behind go with the run's staging folder. The zip is packed in memory
+    and written to ``path`` in one go.
+    """
     title = f"{result.year}年度外贸奖励兑现表"
-    # xlsxwriter writes the file only at close(): if anything above fails, no
-    # file (and no half-written file) is left at ``path``.
-    wb = xlsxwriter.Workbook(str(path), dict(WORKBOOK_OPTIONS, constant_memory=_constant_memory(result)))
+    packed = io.BytesIO()
+    wb = xlsxwriter.Workbook(packed, dict(WORKBOOK_OPTIONS, constant_memory=_constant_memory(result),
+                                          tmpdir=str(path.parent)))
     wb.set_properties({
         "title": title,
         "subject": "鸡西市支持对外贸易发展奖励兑现",
         "comments": f"jixi-batch {result.program_version} {result.run_time}",
     })
-    styles = Styles(wb)
-    _write_summary(wb, styles, result, title)
-    _write_firms(wb, styles, result, title)
-    _write_lines(wb, styles, result, title)
-    _write_review(wb, styles, result, title)
-    _write_check(wb, styles, result, title)
-    wb.close()
+    try:
+        styles = Styles(wb)
+        _write_summary(wb, styles, result, title)
+        _write_firms(wb, styles, result, title)
+        _write_lines(wb, styles, result, title)
+        _write_review(wb, styles, result, title)
+        _write_check(wb, styles, result, title)
+        wb.close()
+    except BaseException as exc:
+        # Free xlsxwriter's half-made zip now, while ``packed`` is open: left to the garbage
+        # collector, it would be closed after ``packed`` and print "Exception ignored".
+        cause = exc
+        while cause is not None:
+            traceback.clear_frames(cause.__traceback__)
+            cause = cause.__context__
+        error = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else None
+        if isinstance(error, OSError):      # xlsxwriter's wrapper of a temporary file's OSError
+            raise OSError(error.errno, error.strerror, error.filename) from None
+        raise
+    path.write_bytes(packed.getbuffer())

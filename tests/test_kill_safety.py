@@ -77,16 +77,42 @@ def test_run_to_the_end_is_complete(tmp_path):
 def test_a_day_old_staging_folder_is_removed_a_fresh_one_kept(tmp_path):
     from datetime import datetime
 
-    from jixi_batch.run_folder import STALE_AFTER_SECONDS, StagedRunFolder
+    from jixi_batch.run_folder import MARKER, STALE_AFTER_SECONDS, StagedRunFolder
 
     abandoned = tmp_path / ".2023年度_20240101-080000.4242.partial"
     running = tmp_path / ".2023年度_20240101-090000.4343.partial"
     for folder in (abandoned, running):
         folder.mkdir()
+        (folder / MARKER).write_text("", encoding="utf-8")
         (folder / "兑现表.xlsx").write_bytes(b"half")
     old = time.time() - STALE_AFTER_SECONDS - 60
     os.utime(abandoned, (old, old))
     with StagedRunFolder(tmp_path, 2023, datetime(2024, 1, 2, 8, 0, 0)) as folder:
+        assert (folder / MARKER).is_file()
         (folder / "x.txt").write_text("done")
     assert not abandoned.exists() and running.exists()
-    assert (tmp_path / "2023年度_20240102-080000" / "x.txt").exists()
+    final = tmp_path / "2023年度_20240102-080000"
+    assert sorted(p.name for p in final.iterdir()) == ["x.txt"]      # the marker is gone
+
+
+def test_folders_a_person_made_are_never_removed(tmp_path):
+    """Only folders holding the program's marker are removed, however old and however named."""
+    from datetime import datetime
+
+    from jixi_batch.run_folder import STALE_AFTER_SECONDS, StagedRunFolder
+
+    made = [tmp_path / ".备份.partial", tmp_path / ".2023年度_20240101-080000.4242.partial",
+            tmp_path / "备份"]
+    for folder in made:
+        folder.mkdir()
+        (folder / "重要.xlsx").write_bytes(b"keep")
+    linked = tmp_path / ".链接.partial"
+    linked.symlink_to(made[-1], target_is_directory=True)
+    old = time.time() - 10 * STALE_AFTER_SECONDS
+    for folder in made:
+        os.utime(folder, (old, old))
+    with StagedRunFolder(tmp_path, 2023, datetime(2024, 1, 2, 8, 0, 0)):
+        pass
+    for folder in made:
+        assert (folder / "重要.xlsx").read_bytes() == b"keep"
+    assert linked.is_symlink()
