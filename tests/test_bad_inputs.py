@@ -266,7 +266,7 @@ def test_error_values_and_na_words_are_reviewed_not_empty(tmp_path):
     ws.write_formula(2, 3, "=NA()", None, "#N/A")
     ws.write_string(3, 3, "NULL")
     for r in range(4, 8):  # good rows, so the sheet is usable and the bad ones are listed
-        ws.write_row(r, 0, [CODE_A, "公司", "境外展会补贴", 1000])
+        ws.write_row(r, 0, [CODE_A, "公司", "境外展会补贴", 1000 + r])
     wb.close()
     bundle = read_inputs([customs_file(tmp_path), path], POLICY)
     assert len(bundle.province) == 4

@@ -344,7 +344,8 @@ def test_unknown_item_and_rule_are_reviewed(tmp_path):
 
 def test_bad_check_character_used_and_reviewed_once_per_file(tmp_path):
     bad = CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1")
-    path = customs_file(tmp_path, [customs_row(code=bad), customs_row(code=bad.lower()), customs_row()])
+    path = customs_file(tmp_path, [customs_row(code=bad, amount=1), customs_row(code=bad.lower(), amount=2),
+                                   customs_row(amount=3)])
     bundle = read_inputs([path, province_file(tmp_path, [[bad, "甲", "境外展会补贴", 1, ""]])], POLICY)
     assert bundle.customs["code"].tolist() == [bad, bad, CODE_A]
     assert bundle.bad_check_codes == {bad}
@@ -519,7 +520,7 @@ def test_xls_format_is_read(tmp_path):
 
 
 def test_review_is_text_except_row_number(tmp_path):
-    rows = [customs_row(amount=True, code=12345), customs_row(), customs_row()]
+    rows = [customs_row(amount=True, code=12345), customs_row(amount=1), customs_row(amount=2)]
     bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
     assert str(bundle.review["行号"].dtype) == "Int64"
     for column in REVIEW_COLS:

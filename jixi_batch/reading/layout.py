@@ -141,6 +141,7 @@ class Layout:
     title_year: int | None = None
     quantity_unit: str = ""                          # the customs quantity unit named beside the table
     width: int = 0                                   # the header's width
+    row_numbers: tuple[int, ...] = ()                # columns headed 序号: a running number, not data
 
     @property
     def data_row(self) -> int:
@@ -320,6 +321,7 @@ def _bare_unit(norm: str) -> str:
     return inner if inner in _MEASURE_WORDS else ""
 
 
+_ROW_NUMBER_HEADERS = frozenset({"序号", "行号", "NO", "NO."})
 _CURRENCY_NAMES = {"人民币", "美元", "美金", "RMB", "USD", "CNY"}      # a column of their own, not a unit
 
 
@@ -397,6 +399,8 @@ def _finish(candidate: _Candidate, missing: list[str], grid: np.ndarray, merges,
     layout = Layout(table, candidate.top, candidate.rows, {}, complete=not missing, missing=missing,
                     title_year=title_year(grid, candidate.top),
                     width=_header_width(grid, candidate.top, candidate.rows))
+    layout.row_numbers = tuple(j for j in range(layout.width)
+                               if normalise_header(grid[candidate.top, j]) in _ROW_NUMBER_HEADERS)
     if missing:
         layout.bindings = {f: bs[0] for f, bs in candidate.found.items()}
         return layout

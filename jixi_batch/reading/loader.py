@@ -23,8 +23,9 @@ from . import codes as codes_mod
 from .calamine_grid import join_blocks
 from .errors import InputError
 from .layout import HEADER_SCAN_ROWS, SAMPLE_ROWS, Layout, Place, detect_layout, partial_is_credible
-from .tidy import (CAT_ACCOUNT, CAT_BAD_CHECK, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetReader, SheetResult,
-                   sheet_warnings)
+from .duplicate_rows import find_copies
+from .tidy import (CAT_ACCOUNT, CAT_BAD_CHECK, CAT_COPY, CAT_DUPLICATE, CAT_OTHER_YEAR, ReadContext, SheetReader,
+                   SheetResult, sheet_warnings)
 from .workbooks import Sheet, SheetRestart, Workbook, Workbooks
 
 APP_ROLES = tuple(t.role for t in APPLICATION_TABLES)
@@ -298,7 +299,8 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     accounts = {(r.file, r.sheet): r.account for r in results}
     reviews = [r.review for r in results if len(r.review)]
 
-    customs = _concat(results, Customs.role)
+    copied: Counter = Counter()
+    customs = _without_copies(_concat(results, Customs.role), results, Customs.role, accounts, reviews, copied)
     y, year_line = _choose_year(sum((r.year_months for r in results), Counter()), year, warnings)
     policy_year = (policy.get("policy") or {}).get("year")
     if policy_year is not None and int(policy_year) != y:
@@ -321,7 +323,7 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     if not (customs["year"] == y - 1).any():
         warnings.append(f"海关数据中没有 {y - 1} 年（上年）的数据，上年进出口额按 0 计算")
 
-    firms = _concat(results, Firms.role)
+    firms = _without_copies(_concat(results, Firms.role), results, Firms.role, accounts, reviews, copied)
     held: set[str] = set()
     dup = firms["code"].duplicated(keep=False).to_numpy()
     if dup.any():
@@ -337,9 +339,8 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
         _move_to_review(accounts, dups)
         firms = firms.loc[~dup].reset_index(drop=True)
 
-    province = _concat(results, Province.role)
-    loans = _concat(results, Loans.role)
-    other_awards = _concat(results, OtherAwards.role)
+    province, loans, other_awards = (_without_copies(_concat(results, t.role), results, t.role, accounts, reviews,
+                                                     copied) for t in (Province, Loans, OtherAwards))
 
     tables = {Customs.role: customs, Province.role: province, Firms.role: firms, Loans.role: loans,
               OtherAwards.role: other_awards}
@@ -363,6 +364,9 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
         rows = sum(a.rows_read for a in file_accounts)
         files.append(InputFile(path=str(read.path), sha256=read.sha256, roles=_roles_of(read), rows_read=rows))
         console.append(_console_line(read))
+        if copied[read.path.name]:
+            console.append(f"{read.path.name}：{copied[read.path.name]:,} 行与前面的行完全相同（重复行），"
+                           "只计算一次，已列入待核查")
         console.extend(read.notes)
     console.append(year_line)
     return InputBundle(year=y, year_line=year_line, customs=customs, province=province, firms=firms,
@@ -371,8 +375,41 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
                        warnings=warnings)
 
 
+_SOURCE = ["src_file", "src_sheet", "src_row"]
+
+
+def _without_copies(table: pd.DataFrame, results: list[SheetResult], role: str, accounts: dict,
+                    reviews: list, copied: Counter) -> pd.DataFrame:
+    """The table without the rows equal in every cell to an earlier row of the same role (same sheet,
+    another sheet, another file): each copy is listed as 重复行 and counted per file in ``copied``."""
+    prints = [r.prints.assign(src_file=r.file, src_sheet=r.sheet) for r in results
+              if r.role == role and r.prints is not None and len(r.prints)]
+    if not prints or table.empty:
+        return table
+    copies = find_copies(pd.concat(prints, ignore_index=True))
+    if copies.empty:
+        return table
+    is_copy = pd.MultiIndex.from_frame(table[_SOURCE]).isin(pd.MultiIndex.from_frame(copies[_SOURCE]))
+    if not is_copy.any():
+        return table
+    rows = table.loc[is_copy].drop_duplicates(_SOURCE).merge(copies, on=_SOURCE, how="left")
+    same_sheet = (rows["first_file"] == rows["src_file"]) & (rows["first_sheet"] == rows["src_sheet"])
+    where = ("文件“" + rows["first_file"] + "”工作表“" + rows["first_sheet"] + "”").where(~same_sheet, "本表")
+    message = ("该行与" + where + "第 " + rows["first_row"].astype(str) + " 行各列相同（序号列除外），是重复行："
+               "只计算一次，该行未使用。如确为两笔不同的数据，请在表中写明区别后重新运行")
+    headers = _header_of(results, role, "code")
+    column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(rows["src_file"], rows["src_sheet"])],
+                       index=rows.index, dtype=object)
+    reviews.append(_review_rows(rows, CAT_COPY, column, rows["code"], message))
+    _move_to_review(accounts, rows)
+    copied.update(rows["src_file"].tolist())
+    return table.loc[~is_copy].reset_index(drop=True)
+
+
 def _move_to_review(accounts: dict, rows: pd.DataFrame) -> None:
-    """Rows taken out of a table after parsing: count them as review, not used."""
+    """Rows taken out of a table after parsing: count them as review, not used (a row of import and
+    export columns is one row of the sheet, two of the table)."""
+    rows = rows.drop_duplicates(_SOURCE)
     for (file, sheet), count in rows.groupby(["src_file", "src_sheet"]).size().items():
         account = accounts[(file, sheet)]
         account.rows_used -= int(count)

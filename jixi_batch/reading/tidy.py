@@ -27,6 +27,7 @@ from ..review import empty as empty_review
 from ..tables import Customs, Firms, Table
 from . import codes as codes_mod
 from . import values as V
+from .duplicate_rows import fingerprints
 from .layout import Binding, Layout
 from .scan import cell_filled, total_rows
 
@@ -39,6 +40,7 @@ CAT_NEGATIVE = "金额为负"
 CAT_UNKNOWN_ITEM = "未知奖励项目"
 CAT_UNKNOWN_RULE = "未知规则编号"
 CAT_DUPLICATE = "重复申报"
+CAT_COPY = "重复行"
 CAT_OTHER_YEAR = "非计算年度"
 CAT_REPEATED_HEADER = "重复表头行"
 CAT_MERGED = "合并单元格"
@@ -91,6 +93,7 @@ class SheetResult:
     year_months: Counter = field(default_factory=Counter)   # customs: rows per (year, month), used or not
     percent_ones: dict[str, int] = field(default_factory=dict)   # header -> cells holding 1 (落地率)
     notes: list[str] = field(default_factory=list)  # how the sheet's shape was understood
+    prints: pd.DataFrame | None = None      # the used rows' fingerprints: src_row, fp1, fp2 (duplicate_rows)
 
 
 class _Problems:
@@ -135,8 +138,8 @@ class _Problems:
         return out.reset_index(drop=True)[REVIEW_COLS]
 
 
-def _texts(col: np.ndarray, memo: dict | None = None) -> np.ndarray:
-    values, _ = V.map_unique(col, V.parse_text, memo)
+def _texts(col: np.ndarray, memo: dict | None = None, factors: dict | None = None) -> np.ndarray:
+    values, _ = V.map_unique(col, V.parse_text, memo, factors)
     return values
 
 
@@ -214,7 +217,7 @@ class SheetReader:
         return result
 
 
-def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dict, title_year):
+def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dict, title_year, factors: dict):
     """(values, errors, category, percent ones) of one bound column."""
     kind = binding.column.kind.name
     if kind in ("money", "money_signed"):
@@ -227,22 +230,22 @@ def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dic
     elif kind == "integer":
         vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
     elif kind == "percent":
-        vals, errs = V.map_unique(col, V.parse_percent_ppm, memo)
+        vals, errs = V.map_unique(col, V.parse_percent_ppm, memo, factors)
     elif kind == "trade_mode":
-        vals, errs = V.map_unique(col, lambda v: V.parse_trade_mode(v, ctx.trade_modes), memo)
+        vals, errs = V.map_unique(col, lambda v: V.parse_trade_mode(v, ctx.trade_modes), memo, factors)
     elif kind == "period":
-        vals, errs = V.map_unique(col, lambda v: _period(v, title_year), memo)
+        vals, errs = V.map_unique(col, lambda v: _period(v, title_year), memo, factors)
         category = np.full(len(col), CAT_FORMAT, dtype=object)
         category[np.fromiter((e is not None and "累计" in e for e in errs), dtype=bool, count=len(errs))] = CAT_PERIOD
         return vals, errs, category
     elif kind == "item":
-        vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo)
+        vals, errs = V.map_unique(col, lambda v: _parse_item(v, ctx), memo, factors)
         return vals, errs, CAT_UNKNOWN_ITEM
     elif kind == "rule_id":
-        vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx), memo)
+        vals, errs = V.map_unique(col, lambda v: _parse_rule(v, ctx), memo, factors)
         return vals, errs, CAT_UNKNOWN_RULE
     else:
-        vals, errs = V.map_unique(col, _VALUE_PARSERS[kind], memo)
+        vals, errs = V.map_unique(col, _VALUE_PARSERS[kind], memo, factors)
     return vals, errs, CAT_FORMAT
 
 
@@ -257,7 +260,9 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
 
     code_match = layout.bindings["code"]
     code_raw = region[:, code_match.index] if region.size else np.empty(len(region), dtype=object)
-    code_text, status = V.map_unique(code_raw, _parse_code, memos.setdefault("code", {}))
+    factors: dict = {}      # how each read column was factorized (for the rows' fingerprints)
+    code_text, status = V.map_unique(code_raw, _parse_code, memos.setdefault("code", {}), factors)
+    code_factors = factors.pop(id(code_text), None)         # None: no rows
     valid = (status == codes_mod.OK) | (status == codes_mod.BAD_CHECK)
     totals &= ~valid
     keep = nonempty & ~totals
@@ -265,6 +270,8 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     n = len(rows)
     rownum = (np.flatnonzero(keep) + start + 1).astype(np.int64)
     code_text, status, code_raw = code_text[keep], status[keep], code_raw[keep]
+    if code_factors is not None:
+        factors[id(code_text)] = (code_text, code_factors[1], code_factors[2][keep])
     problems = _Problems(n)
     headers = {b.column.field: b.header for b in layout.all_bindings()}
     col_order = {b.header: b.index for b in layout.all_bindings()}
@@ -288,7 +295,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
         _merged_problems(problems, merged, keep, n)
 
     name_match = layout.bindings.get("name")
-    names = _texts(rows[:, name_match.index], memos.setdefault("name", {})) if name_match \
+    names = _texts(rows[:, name_match.index], memos.setdefault("name", {}), factors) if name_match \
         else np.full(n, "", dtype=object)
 
     data: dict[str, np.ndarray] = {"code": code_text, "name": names}
@@ -298,10 +305,10 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
             continue
         col = rows[:, binding.index]
         if binding.column.kind.name == "text" or binding.column.kind.name == "code":
-            data[field_name] = _texts(col, memos.setdefault(field_name, {}))
+            data[field_name] = _texts(col, memos.setdefault(field_name, {}), factors)
             continue
         memo = memos.setdefault((field_name, layout.title_year) if field_name == "period" else field_name, {})
-        vals, errs, category = _parse_column(binding, col, ctx, memo, layout.title_year)
+        vals, errs, category = _parse_column(binding, col, ctx, memo, layout.title_year, factors)
         _add_errors(problems, binding, col, vals, errs, category, repeated)
         if binding.column.kind.name == "percent":
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
@@ -314,7 +321,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
         for direction, binding in pair.items():
             col = rows[:, binding.index]
             vals, errs, category = _parse_column(binding, col, ctx, memos.setdefault(field_name + direction, {}),
-                                                 layout.title_year)
+                                                 layout.title_year, factors)
             _add_errors(problems, binding, col, vals, errs, category, repeated)
             present = np.fromiter((not V.is_empty(v) for v in col), dtype=bool, count=n)
             paired.setdefault(field_name, {})[direction] = (vals, present)
@@ -331,6 +338,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     if "amount_fen" in paired:
         split = _split_quantity(data, paired, problems, layout)
     used = ~problems.bad
+    prints = _prints(rows, used, rownum, layout, data, paired, factors)
     year_months = Counter(v for v in data["period"] if v is not None) if table is Customs else Counter()
     if "amount_fen" in paired:
         frame = _pair_table(data, paired, split, used, file, sheet, rownum)
@@ -340,7 +348,19 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     account = SheetAccount(file=file, sheet=sheet, role=table.role, rows_read=rows_read,
                            rows_used=int(used.sum()), rows_review=int(problems.bad.sum()),
                            rows_total_skipped=int(totals.sum()))
-    return SheetResult(file, sheet, table.role, frame, review, account, headers, warnings, year_months, percent_ones)
+    return SheetResult(file, sheet, table.role, frame, review, account, headers, warnings, year_months, percent_ones,
+                       prints=prints)
+
+
+def _prints(rows: np.ndarray, used: np.ndarray, rownum: np.ndarray, layout: Layout, data: dict,
+            paired: dict, factors: dict) -> pd.DataFrame:
+    """Fingerprints of the used rows, from their cells and what they were read as."""
+    parsed = dict(data)
+    for name, pair in paired.items():
+        for direction, (values, _) in pair.items():
+            parsed[f"{name}:{direction}"] = values
+    fp = fingerprints(rows, used, layout, parsed, factors)
+    return pd.DataFrame({"src_row": rownum[used], "fp1": fp[:, 0], "fp2": fp[:, 1]})
 
 
 def _add_errors(problems: _Problems, binding: Binding, col, vals, errs, category, repeated) -> None:
@@ -413,7 +433,8 @@ def merge_results(parts: list[SheetResult]) -> SheetResult:
                 ones[header] = ones.get(header, 0) + count
         first = SheetResult(first.file, first.sheet, first.role, table, review, account, first.headers,
                             list(dict.fromkeys(w for p in parts for w in p.warnings)),
-                            sum((p.year_months for p in parts), Counter()), ones)
+                            sum((p.year_months for p in parts), Counter()), ones,
+                            prints=pd.concat([p.prints for p in parts], ignore_index=True))
     return first
 
 

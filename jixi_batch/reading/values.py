@@ -170,13 +170,16 @@ def _unkey(key):
     return key
 
 
-def map_unique(col, parse, memo: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def map_unique(col, parse, memo: dict | None = None, factors: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Apply ``parse`` once per distinct value; (values, errors) as object arrays.
 
     A float with an integral value (``202305.0``) reaches ``parse`` as an int, as it would
     from pandas' reader (see :mod:`.calamine_grid`). ``memo`` (a dict kept by the caller)
     carries results from earlier calls with the same ``parse``: a big sheet is parsed a
     chunk of rows at a time, and each firm's code is then checked once, not once a chunk.
+    ``factors`` (a dict kept by the caller) receives, under ``id(values)``, (values, the value
+    of each distinct cell, each row's index into them): what :mod:`.duplicate_rows` hashes
+    instead of factorizing the column again.
     """
     col = np.asarray(col, dtype=object)
     if len(col) == 0:
@@ -200,7 +203,10 @@ def map_unique(col, parse, memo: dict | None = None) -> tuple[np.ndarray, np.nda
         values[i] = v
         errors[i] = e
     index = np.where(codes < 0, len(uniques), codes)
-    return values[index], errors[index]
+    out = values[index]
+    if factors is not None:
+        factors[id(out)] = (out, values, index)
+    return out, errors[index]
 
 
 # --- vectorised numbers --------------------------------------------------------

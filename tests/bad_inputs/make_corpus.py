@@ -373,8 +373,9 @@ def cases() -> list[Case]:
     extra = []
     for row in rows23[3:8]:
         plus = list(row)
-        minus = list(row)
-        minus[10] = -row[10]
+        plus[10] = row[10] + 1                  # a row of its own (an exact copy would be a 重复行)
+        minus = list(plus)
+        minus[10] = -plus[10]
         minus[8] = -row[8]
         extra += [plus, minus]
     write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23[:-1] + extra + rows23[-1:]})
@@ -476,12 +477,14 @@ def cases() -> list[Case]:
     # --- firms ------------------------------------------------------------------------
     dup = next(i for i, row in enumerate(firms) if i and row[firms[0].index("本地加工产品出口额(元)")])
     dup_code = firms[dup][0]
-    c = case("35_same_firm_twice", "同一企业在“企业信息”中出现两次",
+    c = case("35_same_firm_twice", "同一企业在“企业信息”中出现两次，两行内容不同（联系电话不同）",
              "两行都列入待核查“重复申报”（“同一企业在企业信息中出现多次（第N行、第M行），程序不按行序取舍…”），该企业申报类奖励暂不计算，其他企业照常",
              review=[{"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": dup + 1},
                      {"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": len(firms) + 1}],
              same_payout={"except": [dup_code]})
-    write_xlsx(c.start().path(APPS), {**apps, "企业信息": firms + [list(firms[dup])]})
+    second = list(firms[dup])
+    second[firms[0].index("联系电话")] = "13900000000"
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": firms + [second]})
 
     rows = [list(x) for x in prov]
     r = firm_rows[5]
