@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import yaml
-
 from .model import RuleInfo
 from .money import percent, yuan_to_fen
+from .policy_yaml import NotPlainData, load_plain_yaml
 
 POLICY_DIR = Path(__file__).parent / "policies"
 ARTICLE5_RULES_KEY = "article5"
@@ -104,12 +103,14 @@ def default_policy_path(year: int) -> Path:
 def load_policy(path: Path) -> Policy:
     """Read and check a policy file; PolicyError with a Chinese message when unusable."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+        data = load_plain_yaml(Path(path))
     except FileNotFoundError:
         raise PolicyError(f"找不到政策参数文件：{path}") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError as exc:
         raise PolicyError(f"政策参数文件无法读取：{path}（{exc.__class__.__name__}）") from None
+    except NotPlainData as exc:
+        where = f"第 {exc.line} 行" if exc.line else ""
+        raise PolicyError(f"政策参数文件“{Path(path).name}”{where}{exc.reason}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"政策参数文件格式不对：{path}")
     missing = [k for k in ("policy", "rules", "rule_order", "province_items", "codes", ARTICLE5_RULES_KEY)
