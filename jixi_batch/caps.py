@@ -41,8 +41,8 @@ def apply_offsets(lines: pd.DataFrame, other_awards: pd.DataFrame) -> pd.DataFra
 
 def apply_article5_cap(lines: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """第五条: A5I + A5C + A5X + A5F + A5G ≤ 2,000,000 元 per firm; the excess is spread over the lines."""
-    cap = policy.article5_cap_fen
-    art5_rules = policy.article5_rules
+    cap = policy.article5.cap_fen
+    art5_rules = list(policy.article5.rules)
     out = lines.copy()
     out["art5_cut_fen"] = np.zeros(len(out), dtype=np.int64)
     mask = out["rule_id"].isin(art5_rules).to_numpy()

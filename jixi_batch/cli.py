@@ -110,11 +110,11 @@ def run_batch(args) -> int:
         policy = choose_policy(args, args.year)
         try:
             with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy.data, args.year, books)
+                bundle = read_inputs(paths, policy, args.year, books)
             if args.year is None and args.policy is None and bundle.year != policy.year:
                 policy = choose_policy(args, bundle.year)
                 with stage("read"), paused_gc():
-                    bundle = read_inputs(paths, policy.data, bundle.year, books)
+                    bundle = read_inputs(paths, policy, bundle.year, books)
         except InputError as exc:
             raise RunError(str(exc)) from None
     from .calculate import calculate
@@ -130,7 +130,7 @@ def run_batch(args) -> int:
         calc = calculate(bundle, policy, args.budget_mode)
     now = datetime.now()
     result = RunResult(
-        year=bundle.year, policy=policy.data, policy_path=str(policy.path), program_version=__version__,
+        year=bundle.year, policy=policy, policy_path=str(policy.path), program_version=__version__,
         run_time=f"{now:%Y-%m-%d %H:%M:%S}", rules=policy.rules_info(), lines=calc.lines, firms=calc.firms,
         review=calc.review, accounts=bundle.accounts, files=bundle.files, fund_fen=policy.fund_fen,
         total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
@@ -182,7 +182,7 @@ def run_template(argv: list[str]) -> int:
     if target.exists():
         raise RunError(f"文件已存在，不会覆盖：{target}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_application_template(target, policy.data)
+    write_application_template(target, policy)
     print(f"空白企业申报汇总模板：{target}")
     return 0
 

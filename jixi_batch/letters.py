@@ -9,7 +9,6 @@ deductions come from the capped lines and the firm summary of the ``RunResult``.
 """
 from __future__ import annotations
 
-import calendar
 import io
 import re
 import shutil
@@ -31,7 +30,8 @@ from tqdm import tqdm
 
 from .capitals import to_capital_yuan
 from .model import RunResult
-from .money import format_yuan, yuan_to_fen
+from .money import format_yuan
+from .policy import Policy
 from .safe_names import safe_file_name
 
 COMBINED_NAME = "全部通知书.docx"
@@ -91,16 +91,13 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def payout_deadline(policy: dict, year: int) -> str:
+def payout_deadline(policy: Policy, year: int) -> str:
     """Last day of the payout month of Y+offset (article 7: 次年6月底) -> '2024年6月30日'."""
-    payout = policy["policy"]["payout"]
-    deadline_year = int(year) + int(payout.get("deadline_year_offset", 1))
-    month = int(payout.get("deadline_month", 6))
-    return chinese_date(date(deadline_year, month, calendar.monthrange(deadline_year, month)[1]))
+    return chinese_date(policy.meta.payout.deadline(year))
 
 
-def policy_title(policy: dict) -> str:
-    title = _text(policy["policy"].get("title", ""))
+def policy_title(policy: Policy) -> str:
+    title = _text(policy.title)
     if title and not title.startswith("《"):
         title = f"《{title}》"
     return title
@@ -108,7 +105,7 @@ def policy_title(policy: dict) -> str:
 
 # --- contexts ------------------------------------------------------------------------------------
 
-def _deductions(firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str]:
+def _deductions(firm_lines: list[dict], policy: Policy, fund_fen: int) -> list[str]:
     """The deductions applied to one firm, in plain words (empty when none)."""
     items = []
     for line in firm_lines:
@@ -117,12 +114,10 @@ def _deductions(firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str
                          f"按照“从高不重复”原则，扣除你单位已享受的同类奖励 {format_yuan(line['offset_fen'])} 元。")
     art5_cut = sum(line["art5_cut_fen"] for line in firm_lines)
     if art5_cut > 0:
-        article5 = policy.get("article5", {})
-        art5_rules = set(article5.get("rules", []))
+        art5_rules = set(policy.article5.rules)
         art5_sum = sum(line["computed_fen"] - line["offset_fen"] for line in firm_lines if line["rule_id"] in art5_rules)
-        cap = article5.get("cap")
-        cap_text = f"每户企业最高奖励 {format_yuan(yuan_to_fen(cap))} 元" if cap is not None else "每户企业最高奖励限额"
-        items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，超过{cap_text}的规定，"
+        items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，"
+                     f"超过每户企业最高奖励 {format_yuan(policy.article5.cap_fen)} 元的规定，"
                      f"核减 {format_yuan(art5_cut)} 元。")
     budget_cut = sum(line["budget_cut_fen"] for line in firm_lines)
     if budget_cut > 0:
@@ -138,10 +133,10 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
     common = {
         "year": int(result.year),
         "policy_title": policy_title(policy),
-        "policy_issuer": _text(policy["policy"].get("issuer", "")),
+        "policy_issuer": _text(policy.meta.issuer),
         "deadline": payout_deadline(policy, result.year),
         "issue_date": chinese_date(issue_date or date.today()),
-        "issuing_bodies": [_text(body) for body in policy["policy"].get("issuing_bodies", [])],
+        "issuing_bodies": [_text(body) for body in policy.meta.issuing_bodies],
     }
     firms = result.firms
     if firms is None or len(firms) == 0:

@@ -8,7 +8,6 @@ explanation) for the firms it applies to, and review rows for claims that fail.
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -20,6 +19,7 @@ from .policy import Policy
 from .review import concat_reviews, review_frame
 
 RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
+PPM = 1_000_000                 # 落地率 is held in parts per million (55% -> 550000)
 
 
 def _y(fen) -> str:
@@ -80,7 +80,8 @@ def _applicants(facts: pd.DataFrame) -> pd.Series:
 def rule_a1(facts: pd.DataFrame, policy: Policy):
     """第一条: 对年度新增进出口额达到1亿元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
     rid = "A1"
-    threshold, rate = policy.fen(rid, "min_increase"), policy.rate(rid)
+    params = policy.rules.A1
+    threshold, rate = params.min_increase_fen, params.rate
     award = facts["prov_sum_A1"]
     increase = facts["total_y"] - facts["total_y1"]
     claimed = facts[award > 0]
@@ -105,7 +106,7 @@ def rule_a1(facts: pd.DataFrame, policy: Policy):
 
 # --- article 2 ---------------------------------------------------------------
 def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
-    each = policy.fen(rid, "amount_each")
+    each = policy.rules[rid].amount_each_fen
     rows = facts[facts[f"prov_rows_{rid}"] > 0]
     count = rows[f"prov_rows_{rid}"].to_numpy()
     amount = count * each
@@ -128,7 +129,8 @@ def rule_a2p(facts, policy):
 def rule_a3e(facts, policy):
     """第三条: 以跨境电商模式年进出口额达到1000万元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
     rid = "A3E"
-    threshold, rate = policy.fen(rid, "min_trade"), policy.rate(rid)
+    params = policy.rules.A3E
+    threshold, rate = params.min_trade_fen, params.rate
     claimed = facts[facts["prov_sum_A3E"] > 0]
     ok = claimed["cbec_y"] >= threshold
     paid, failed = claimed[ok], claimed[~ok]
@@ -148,7 +150,8 @@ def rule_a3e(facts, policy):
 def rule_a3s(facts, policy):
     """第三条: 对在第三方跨境电商平台开设店铺的企业，给予入驻平台费和宣传推广费50%的补贴，最高补贴50万元。"""
     rid = "A3S"
-    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
+    params = policy.rules.A3S
+    rate, cap = params.rate, params.cap_fen
     base = facts["platform_fee_fen"] + facts["promo_fee_fen"]
     rows = facts[_applicants(facts) & (base > 0)]
     basis = (rows["platform_fee_fen"] + rows["promo_fee_fen"]).to_numpy()
@@ -168,8 +171,8 @@ def rule_a3w(facts, policy):
 def rule_a3c(facts, policy):
     """第三条: 对服务企业10家（含）以上且进出口额5000万元（含）以上的外贸综合服务企业年度奖励10万元。"""
     rid = "A3C"
-    min_served, threshold = int(policy.value(rid, "min_served")), policy.fen(rid, "min_trade")
-    award = policy.fen(rid, "amount")
+    params = policy.rules.A3C
+    min_served, threshold, award = params.min_served, params.min_trade_fen, params.amount_fen
     claimed = facts[_applicants(facts) & (facts["served_firms"] > 0)]
     ok = (claimed["served_firms"] >= min_served) & (claimed["total_y"] >= threshold)
     paid, failed = claimed[ok], claimed[~ok]
@@ -188,7 +191,7 @@ def rule_a3c(facts, policy):
 def rule_a4(facts, policy):
     """第四条: 除享受省级补贴外，再按其获得省级补贴的10%给予市级补贴（线下、线上、委托参展合计）。"""
     rid = "A4"
-    rate = policy.rate(rid)
+    rate = policy.rules.A4.rate
     rows = facts[facts["prov_sum_A4"] > 0]
     basis = rows["prov_sum_A4"].to_numpy()
     amount = apply_rate(basis, rate)
@@ -201,8 +204,9 @@ def rule_a4(facts, policy):
 def rule_a5i(facts, policy):
     """第五条（一）: 对年进口额500万元（含）以上且商品落地率超50%的企业，按照进口额2%给予奖励，最高奖励100万元。"""
     rid = "A5I"
-    threshold, rate, cap = policy.fen(rid, "min_import"), policy.rate(rid), policy.fen(rid, "cap")
-    min_rate_ppm = int(Fraction(str(policy.value(rid, "min_landing_rate"))) * 10_000)
+    params = policy.rules.A5I
+    threshold, rate, cap = params.min_import_fen, params.rate, params.cap_fen
+    min_rate_ppm = int(params.min_landing_rate * PPM)
     applicants = facts[_applicants(facts)]
     big = applicants["energy_import_y"] >= threshold
     landed = applicants["landing_rate_ppm"] > min_rate_ppm
@@ -233,8 +237,8 @@ def _ppm(value: int) -> str:
 def rule_a5c(facts, policy):
     """第五条（一）: 对当年进口5000吨（含）以上并落地省内使用的煤炭，按实际落地数量给予企业50元/吨补贴，最高奖励100万元。"""
     rid = "A5C"
-    min_g = int(policy.value(rid, "min_tonnes")) * GRAMS_PER_TONNE
-    per_tonne, cap = policy.fen(rid, "yuan_per_tonne"), policy.fen(rid, "cap")
+    params = policy.rules.A5C
+    min_g, per_tonne, cap = params.min_import.grams, params.fen_per_tonne, params.cap_fen
     claimed = facts[_applicants(facts) & (facts["coal_landed_g"] > 0)]
     ok = claimed["coal_import_g"] >= min_g
     paid, failed = claimed[ok], claimed[~ok]
@@ -262,14 +266,15 @@ def rule_a5c(facts, policy):
 def a5x_qualified(facts: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
     """The export value A5X counts (claim capped at customs exports) and whether it qualifies."""
     value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))
-    qualified = _applicants(facts) & (facts["local_export_fen"] > 0) & (value >= policy.fen("A5X", "min_export"))
+    qualified = _applicants(facts) & (facts["local_export_fen"] > 0) & (value >= policy.rules.A5X.min_export_fen)
     return value, qualified
 
 
 def rule_a5x(facts, policy):
     """第五条（二）: 对年出口额500万元（含）以上的企业，按照出口额2%给予奖励，最高奖励100万元（本地加工产品出口额，以海关出口额为限）。"""
     rid = "A5X"
-    threshold, rate, cap = policy.fen(rid, "min_export"), policy.rate(rid), policy.fen(rid, "cap")
+    params = policy.rules.A5X
+    threshold, rate, cap = params.min_export_fen, params.rate, params.cap_fen
     value, qualified = a5x_qualified(facts, policy)
     claimed_mask = _applicants(facts) & (facts["local_export_fen"] > 0)
     paid = facts[qualified]
@@ -307,8 +312,9 @@ def rule_a5f(facts, policy):
     本金 × LPR × 天数 / 360 (LPR last published on or before 发放日); rounded once at the end.
     """
     rid = "A5F"
-    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
-    den = interest_denominator(int(policy.value(rid, "day_count")))
+    params = policy.rules.A5F
+    rate, cap = params.rate, params.cap_fen
+    den = interest_denominator(params.day_count)
     _, qualified = a5x_qualified(facts, policy)
     wants = _applicants(facts) & ((facts["bank_fee_fen"] > 0) | (facts["loan_interest_num"] > 0))
     paid = facts[wants & qualified]
@@ -335,8 +341,9 @@ def rule_a5f(facts, policy):
 def rule_a5g(facts, policy):
     """第五条（三）: 生产加工型外贸企业，年度完成贸易额500万元以上的，同比增量部分每增加100万元，给予2万元奖励，最高奖励50万元，当年新引入的企业最高奖励100万元。"""
     rid = "A5G"
-    threshold, step = policy.fen(rid, "min_trade"), policy.fen(rid, "step")
-    per_step, cap, cap_new = policy.fen(rid, "amount_per_step"), policy.fen(rid, "cap"), policy.fen(rid, "cap_new")
+    params = policy.rules.A5G
+    threshold, step, per_step = params.min_trade_fen, params.step_fen, params.amount_per_step_fen
+    cap, cap_new = params.cap_fen, params.cap_new_fen
     claimed = facts[_applicants(facts) & facts["processing_type"]]
     increase = (claimed["total_y"] - claimed["total_y1"]).to_numpy()
     steps = np.where(increase > 0, increase // step, 0)

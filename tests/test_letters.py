@@ -41,7 +41,7 @@ def make_result(firm_specs) -> RunResult:
     lines_df = pd.DataFrame(lines, columns=LINE_COLS)
     firms_df = pd.DataFrame(firms, columns=FIRM_SUMMARY_COLS)
     total = int(firms_df["payout_fen"].sum()) if len(firms_df) else 0
-    return RunResult(year=2023, policy=policy.data, policy_path=str(policy.path), program_version="test",
+    return RunResult(year=2023, policy=policy, policy_path=str(policy.path), program_version="test",
                      run_time="2024-04-15 09:30:12", rules=policy.rules_info(), lines=lines_df, firms=firms_df,
                      review=pd.DataFrame(), accounts=[], files=[], fund_fen=policy.fund_fen,
                      total_before_budget_fen=total, total_fen=total, budget_mode="report", prorate_factor=None)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import FrozenInstanceError
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import yaml
 
 from jixi_batch.policy import PolicyError, default_policy_path, load_policy
 
@@ -69,3 +73,106 @@ def test_gbk_file_is_named(tmp_path):
 
 def test_the_shipped_file_loads():
     assert load_policy(SHIPPED).year == 2023
+
+
+# --- every key checked when the file is loaded ---------------------------------------------------
+
+DELETE = object()
+
+
+def variant(tmp_path: Path, changes: dict, name: str = "bad.yaml") -> Path:
+    """The shipped file with ``changes`` ({"rules.A1.rate": "abc", "rules.A3S.cap": DELETE}) applied."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value
+    return write(tmp_path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False), name)
+
+
+A4_ITEMS = {f"province_items.{item}": DELETE for item in ("境外展会补贴", "线上展会补贴", "委托参展补贴")}
+RATE_TEXT = "应为大于 0、不超过 100 的百分数（如“10”即 10%，最多两位小数）"
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"rules.A3S.cap": DELETE}, "缺少参数 rules.A3S.cap（大于 0 的金额（元，最多两位小数））"),
+    ({"rules.A5F.requires": DELETE}, "缺少参数 rules.A5F.requires"),
+    ({"rules.A5G": DELETE}, "缺少参数 rules.A5G"),
+    ({"policy.fund": DELETE}, "缺少参数 policy.fund"),
+    ({"rules.A1.rate": "abc"}, f"的 rules.A1.rate {RATE_TEXT}，实际为“abc”"),
+    ({"rules.A1.rate": True}, "的 rules.A1.rate 应为大于 0、不超过 100 的百分数"),
+    ({"rules.A1.rate": "-10"}, "的 rules.A1.rate 应为大于 0、不超过 100 的百分数（如“10”即 10%，最多两位小数），实际为“-10”"),
+    ({"rules.A5X.rate": "-2"}, "的 rules.A5X.rate 应为大于 0、不超过 100 的百分数"),
+    ({"rules.A5X.rate": "150"}, "的 rules.A5X.rate 应为大于 0、不超过 100 的百分数"),
+    ({"rules.A4.rate": "0"}, "的 rules.A4.rate 应为大于 0、不超过 100 的百分数"),
+    ({"rules.A4.rate": "2.555"}, "的 rules.A4.rate 应为大于 0、不超过 100 的百分数"),
+    ({"rules.A5I.min_landing_rate": "100"}, "的 rules.A5I.min_landing_rate 应为不小于 0、小于 100 的百分数"),
+    ({"policy.fund.amount": -1}, "的 policy.fund.amount 应为大于 0 的金额（元，最多两位小数），实际为“-1”"),
+    ({"policy.fund.amount": 0}, "的 policy.fund.amount 应为大于 0 的金额"),
+    ({"policy.fund.unit": "万元"}, "的 policy.fund.unit 应为“元”"),
+    ({"rules.A3S.cap": 0}, "的 rules.A3S.cap 应为大于 0 的金额"),
+    ({"rules.A3S.cap": "0.001"}, "的 rules.A3S.cap 应为大于 0 的金额（元，最多两位小数），实际为“0.001”"),
+    ({"rules.A3S.cap": 10 ** 13}, "的 rules.A3S.cap 应为大于 0 的金额"),
+    ({"article5.cap": "abc"}, "的 article5.cap 应为大于 0 的金额"),
+    ({"rules.A5I.min_import": -1}, "的 rules.A5I.min_import 应为不小于 0 的金额"),
+    ({"rules.A3C.min_served": -1}, "的 rules.A3C.min_served 应为不小于 0 的整数"),
+    ({"rules.A5C.min_tonnes": -5}, "的 rules.A5C.min_tonnes 应为不小于 0 的吨数"),
+    ({"rules.A5G.step": 0}, "的 rules.A5G.step 应为大于 0 的金额"),
+    ({"rules.A5F.day_count": 300}, "的 rules.A5F.day_count 应为一年的计息天数 360 或 365，实际为“300”"),
+    ({"policy.payout.deadline_month": 13}, "的 policy.payout.deadline_month 应为 1 到 12 之间的整数（月份），实际为“13”"),
+    ({"policy.year": "abc"}, "的 policy.year 应为 2000 到 2100 之间的年份"),
+    ({"policy.rounding.method": "down"}, "的 policy.rounding.method 应为“half_up”（四舍五入）"),
+    ({"codes.cross_border_trade_modes.values": [9610]}, "的 codes.cross_border_trade_modes.values 应为加引号的 4 位"),
+    ({"codes.quantity_units.千克": "-0.001"}, "的 codes.quantity_units.千克 应为大于 0 的吨数"),
+    ({"codes.trade_mode_names.values.一般贸易": "110"}, "的 codes.trade_mode_names.values.一般贸易 应为加引号的 4 位"),
+    ({"rules.A1.rat": "10"}, "的 rules.A1.rat 不是可识别的参数，请检查拼写"),
+    ({"rules.A6": {"name": "新规则"}}, "的 rules.A6 不是可识别的参数"),
+    ({"rule_order": ["A1", "A9"]}, "的 rule_order 中的“A9”不是本程序能计算的规则"),
+    ({"rule_order": ["A1", "A2N", "A2P", "A3E", "A3S", "A3W", "A3C", "A4", "A5I", "A5C", "A5X", "A5F"]},
+     "的 rule_order 缺少规则 A5G"),
+    ({"rule_order": ["A1", "A1"]}, "的 rule_order 中的“A1”出现了两次"),
+    ({"article5.rules": ["A5I", "A9"]}, "的 article5.rules 中的“A9”不是本程序能计算的规则"),
+    ({"province_items.境外展会补贴": "A44"}, "的 province_items.境外展会补贴 指向的“A44”不是本程序能计算的规则"),
+    ({"province_items.境外展会补贴": "A5X"}, "的 province_items.境外展会补贴 指向的“A5X”不按省级奖励计算"),
+    (A4_ITEMS, "的 province_items 中没有指向规则 A4 的省级奖励项目"),
+    ({"rules.A5F.requires": "A5Z"}, "的 rules.A5F.requires 指向的“A5Z”不是本程序能计算的其他规则"),
+    ({"rules.A5F.requires": "A5F"}, "的 rules.A5F.requires 指向的“A5F”不是本程序能计算的其他规则"),
+])
+def test_bad_settings_are_refused_naming_file_and_key(tmp_path, changes, expected):
+    message = refusal(variant(tmp_path, changes))
+    assert message.startswith("政策参数文件“bad.yaml”")
+    assert expected in message
+
+
+def test_a_file_that_is_not_a_mapping(tmp_path):
+    assert "不是“键: 值”形式" in refusal(write(tmp_path, "- a\n- b\n"))
+
+
+def test_parameters_are_typed_and_frozen():
+    policy = load_policy(SHIPPED)
+    assert policy.rules.A1.rate == Fraction(1, 10) and policy.rules.A1.min_increase_fen == 10_000_000_000
+    assert policy.rules.A5I.min_landing_rate == Fraction(1, 2)
+    assert policy.rules.A5C.min_import.grams == 5_000 * 1_000_000 and policy.rules.A5C.min_import.unit == "吨"
+    assert policy.rules.A5F.requires == "A5X" and policy.rules.A5F.day_count == 360
+    assert policy.fund_fen == 2_000_000_000 and policy.article5.cap_fen == 200_000_000
+    assert policy.codes.tonnes_per_unit["千克"] == Decimal("0.001")
+    assert policy.codes.trade_mode_names.values["一般贸易"] == "0110"
+    assert policy.provincial_rules == ("A1", "A2N", "A2P", "A3E", "A3W", "A4")
+    with pytest.raises(FrozenInstanceError):
+        policy.rules.A1.rate = Fraction(1, 2)
+    with pytest.raises(TypeError):
+        policy.province_items["境外展会补贴"] = "A1"
+
+
+def test_decimals_are_exact_and_yaml_octal_is_not_a_number(tmp_path):
+    policy = load_policy(variant(tmp_path, {"rules.A3S.rate": 12.5, "rules.A3S.cap": 0.1}, "ok.yaml"))
+    assert policy.rules.A3S.rate == Fraction(1, 8) and policy.rules.A3S.cap_fen == 10
+    text = variant(tmp_path, {}, "octal.yaml").read_text(encoding="utf-8").replace(
+        "deadline_month: 6", "deadline_month: 0o6")
+    assert "policy.payout.deadline_month 应为 1 到 12 之间的整数（月份），实际为“0o6”" in refusal(
+        write(tmp_path, text, "octal.yaml"))
