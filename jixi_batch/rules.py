@@ -15,7 +15,7 @@ import pandas as pd
 from .facts import GRAMS_PER_TONNE
 from .lpr import interest_denominator
 from .money import apply_rate, format_percent, format_yuan, round_half_up_div, yuan_texts
-from .policy import Policy
+from .policy import Policy, article_label
 from .review import concat_reviews, review_frame
 
 RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
@@ -263,20 +263,14 @@ def rule_a5c(facts, policy):
     return _lines(rid, paid, None, amount, text), review
 
 
-def a5x_qualified(facts: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
-    """The export value A5X counts (claim capped at customs exports) and whether it qualifies."""
-    value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))
-    qualified = _applicants(facts) & (facts["local_export_fen"] > 0) & (value >= policy.rules.A5X.min_export_fen)
-    return value, qualified
-
-
 def rule_a5x(facts, policy):
     """第五条（二）: 对年出口额500万元（含）以上的企业，按照出口额2%给予奖励，最高奖励100万元（本地加工产品出口额，以海关出口额为限）。"""
     rid = "A5X"
     params = policy.rules.A5X
     threshold, rate, cap = params.min_export_fen, params.rate, params.cap_fen
-    value, qualified = a5x_qualified(facts, policy)
     claimed_mask = _applicants(facts) & (facts["local_export_fen"] > 0)
+    value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))   # capped at customs exports
+    qualified = claimed_mask & (value >= threshold)
     paid = facts[qualified]
     basis = value[qualified].to_numpy()
     raw = apply_rate(basis, rate)
@@ -284,6 +278,7 @@ def rule_a5x(facts, policy):
     over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
+    also = "及手续费贴息补贴" if policy.rules.A5F.requires == rid else ""
     text = [f"本地加工产品出口额 {b_text}"
             + (f"（申报 {c_text} 超过海关出口额，按海关出口额计）" if c > b else "")
             + f" ≥ {threshold_text}，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
@@ -295,7 +290,7 @@ def rule_a5x(facts, policy):
         _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
                       yuan_texts(failed["local_export_fen"]),
                       [f"申报本地加工产品出口额 {c}，按海关出口额 {e} 为限计 {v} < {threshold_text}，"
-                       f"本地加工产品出口奖励及手续费贴息补贴不予计算"
+                       f"本地加工产品出口奖励{also}不予计算"
                        for c, e, v in zip(*_ys(failed["local_export_fen"], failed["export_y"], value[failed.index]))]),
         _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
                       yuan_texts(flagged["local_export_fen"]),
@@ -305,17 +300,18 @@ def rule_a5x(facts, policy):
     return _lines(rid, paid, basis, amount, text), review
 
 
-def rule_a5f(facts, policy):
+def rule_a5f(facts, policy, qualified: np.ndarray):
     """第五条（二）: 同时给予企业用于开展出口业务所发生的银行手续费和融资贷款利息不超过50%的补贴，最高补贴50万元。
 
-    Only for firms that qualify for A5X ("同时给予"). Interest per loan is capped at
-    本金 × LPR × 天数 / 360 (LPR last published on or before 发放日); rounded once at the end.
+    Only for the firms ``qualified`` under the rule ``requires`` names ("同时给予"; A5X in the
+    shipped file). Interest per loan is capped at 本金 × LPR × 天数 / day_count (LPR last published
+    on or before 发放日); rounded once at the end.
     """
     rid = "A5F"
     params = policy.rules.A5F
     rate, cap = params.rate, params.cap_fen
     den = interest_denominator(params.day_count)
-    _, qualified = a5x_qualified(facts, policy)
+    required = policy.rules[params.requires]
     wants = _applicants(facts) & ((facts["bank_fee_fen"] > 0) | (facts["loan_interest_num"] > 0))
     paid = facts[wants & qualified]
     failed = facts[wants & ~qualified]
@@ -333,7 +329,7 @@ def rule_a5f(facts, policy):
                                             raw_t, hit)]
     review = _claim_review(
         failed, "申报条件不符", "银行手续费(元)", yuan_texts(failed["bank_fee_fen"]),
-        ["未达到本地加工产品出口奖励条件（第五条第（二）项“同时给予”），银行手续费及贷款贴息补贴不予计算"]
+        [f"未达到{required.name}条件（{article_label(params.article)}“同时给予”），银行手续费及贷款贴息补贴不予计算"]
         * len(failed))
     return _lines(rid, paid, basis, amount, text), review
 
@@ -376,11 +372,25 @@ RULES = {
 
 
 def apply_rules(facts: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All rules in the policy's order: their lines and the review rows of failed claims."""
-    lines, reviews = [], []
+    """All rules, their lines in the policy's order, and the review rows of failed claims.
+
+    A rule that ``requires`` another (A5F: ``requires: A5X``) is computed after it, for the firms
+    the other rule pays (a line before the caps): the dependency is the policy file's, not the code's.
+    """
+    done: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+    def run(rid: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if rid not in done:
+            requires = getattr(policy.rules[rid], "requires", None)
+            if requires is None:
+                done[rid] = RULES[rid](facts, policy)
+            else:
+                required_lines, _ = run(requires)
+                done[rid] = RULES[rid](facts, policy, facts.index.isin(required_lines["code"]))
+        return done[rid]
+
     for rid in policy.rule_order:
-        rule_lines, rule_review = RULES[rid](facts, policy)
-        lines.append(rule_lines)
-        reviews.append(rule_review)
+        run(rid)
+    lines = [done[rid][0] for rid in policy.rule_order]
     out = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=RULE_LINE_COLS)
-    return out[RULE_LINE_COLS], concat_reviews(reviews)
+    return out[RULE_LINE_COLS], concat_reviews([done[rid][1] for rid in policy.rule_order])
