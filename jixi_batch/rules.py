@@ -1,4 +1,4 @@
-"""The award rules of the 2023 measures, one vectorised function per article item.
+"""The award rules of the measures, one vectorised function per article item.
 
 Each rule reads the facts table (one row per firm, money in fen) and the policy
 parameters, and returns its lines (code, rule_id, basis_fen, computed_fen,
@@ -78,7 +78,7 @@ def _applicants(facts: pd.DataFrame) -> pd.Series:
 
 # --- article 1 ---------------------------------------------------------------
 def rule_a1(facts: pd.DataFrame, policy: Policy):
-    """第一条: 对年度新增进出口额达到1亿元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    """第一条: new import+export (Y − (Y−1)) ≥ ``min_increase`` and a provincial award → ``rate`` × that award."""
     rid = "A1"
     params = policy.rules.A1
     threshold, rate = params.min_increase_fen, params.rate
@@ -116,18 +116,19 @@ def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
 
 
 def rule_a2n(facts, policy):
-    """第二条: 对新创建的国家级贸易促进平台，再给予市级奖励100万元（每个平台）。"""
+    """第二条: ``amount_each`` per newly created national trade-promotion platform (one provincial row each)."""
     return _per_item("A2N", facts, policy, "新创建国家级外贸促进平台")
 
 
 def rule_a2p(facts, policy):
-    """第二条: 对新创建的省级贸易促进平台，再给予市级奖励50万元（每个平台）。"""
+    """第二条: ``amount_each`` per newly created provincial trade-promotion platform (one provincial row each)."""
     return _per_item("A2P", facts, policy, "新创建省级外贸促进平台")
 
 
 # --- article 3 ---------------------------------------------------------------
 def rule_a3e(facts, policy):
-    """第三条: 以跨境电商模式年进出口额达到1000万元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    """第三条: cross-border e-commerce import+export (``cross_border_trade_modes``) ≥ ``min_trade`` and a
+    provincial award → ``rate`` × that award."""
     rid = "A3E"
     params = policy.rules.A3E
     threshold, rate = params.min_trade_fen, params.rate
@@ -148,7 +149,7 @@ def rule_a3e(facts, policy):
 
 
 def rule_a3s(facts, policy):
-    """第三条: 对在第三方跨境电商平台开设店铺的企业，给予入驻平台费和宣传推广费50%的补贴，最高补贴50万元。"""
+    """第三条: ``rate`` × (平台入驻费 + 推广费) for a shop on a cross-border platform, at most ``cap``."""
     rid = "A3S"
     params = policy.rules.A3S
     rate, cap = params.rate, params.cap_fen
@@ -164,12 +165,13 @@ def rule_a3s(facts, policy):
 
 
 def rule_a3w(facts, policy):
-    """第三条: 对省级认定的省级海外仓，再给予市级一次性奖励20万元（每个海外仓，只奖一次）。"""
+    """第三条: ``amount_each`` once per provincial overseas warehouse (an earlier award is deducted, 第七条)."""
     return _per_item("A3W", facts, policy, "省级海外仓")
 
 
 def rule_a3c(facts, policy):
-    """第三条: 对服务企业10家（含）以上且进出口额5000万元（含）以上的外贸综合服务企业年度奖励10万元。"""
+    """第三条: a foreign-trade service firm serving ≥ ``min_served`` firms with import+export ≥ ``min_trade``
+    → ``amount``."""
     rid = "A3C"
     params = policy.rules.A3C
     min_served, threshold, award = params.min_served, params.min_trade_fen, params.amount_fen
@@ -189,7 +191,7 @@ def rule_a3c(facts, policy):
 
 # --- article 4 ---------------------------------------------------------------
 def rule_a4(facts, policy):
-    """第四条: 除享受省级补贴外，再按其获得省级补贴的10%给予市级补贴（线下、线上、委托参展合计）。"""
+    """第四条: ``rate`` × the provincial fair subsidies (线下、线上、委托参展, summed)."""
     rid = "A4"
     rate = policy.rules.A4.rate
     rows = facts[facts["prov_sum_A4"] > 0]
@@ -202,7 +204,8 @@ def rule_a4(facts, policy):
 
 # --- article 5 ---------------------------------------------------------------
 def rule_a5i(facts, policy):
-    """第五条（一）: 对年进口额500万元（含）以上且商品落地率超50%的企业，按照进口额2%给予奖励，最高奖励100万元。"""
+    """第五条（一）: energy/resource imports (``energy_hs_prefixes``) ≥ ``min_import`` and 落地率 strictly above
+    ``min_landing_rate`` → ``rate`` × the imports, at most ``cap``."""
     rid = "A5I"
     params = policy.rules.A5I
     threshold, rate, cap = params.min_import_fen, params.rate, params.cap_fen
@@ -235,7 +238,8 @@ def _ppm(value: int) -> str:
 
 
 def rule_a5c(facts, policy):
-    """第五条（一）: 对当年进口5000吨（含）以上并落地省内使用的煤炭，按实际落地数量给予企业50元/吨补贴，最高奖励100万元。"""
+    """第五条（一）: coal imports (``coal_hs_prefix``) ≥ ``min_tonnes`` → ``yuan_per_tonne`` × landed tonnes
+    (landed capped at imported), at most ``cap``."""
     rid = "A5C"
     params = policy.rules.A5C
     min_g, per_tonne, cap = params.min_import.grams, params.fen_per_tonne, params.cap_fen
@@ -264,7 +268,8 @@ def rule_a5c(facts, policy):
 
 
 def rule_a5x(facts, policy):
-    """第五条（二）: 对年出口额500万元（含）以上的企业，按照出口额2%给予奖励，最高奖励100万元（本地加工产品出口额，以海关出口额为限）。"""
+    """第五条（二）: 本地加工产品出口额 (capped at the firm's customs exports) ≥ ``min_export`` → ``rate`` × it,
+    at most ``cap``."""
     rid = "A5X"
     params = policy.rules.A5X
     threshold, rate, cap = params.min_export_fen, params.rate, params.cap_fen
@@ -301,11 +306,11 @@ def rule_a5x(facts, policy):
 
 
 def rule_a5f(facts, policy, qualified: np.ndarray):
-    """第五条（二）: 同时给予企业用于开展出口业务所发生的银行手续费和融资贷款利息不超过50%的补贴，最高补贴50万元。
+    """第五条（二）: ``rate`` × (银行手续费 + eligible loan interest), at most ``cap``.
 
     Only for the firms ``qualified`` under the rule ``requires`` names ("同时给予"; A5X in the
-    shipped file). Interest per loan is capped at 本金 × LPR × 天数 / day_count (LPR last published
-    on or before 发放日); rounded once at the end.
+    shipped file). Interest per loan is capped at 本金 × LPR × 天数 / ``day_count`` (LPR last
+    published on or before 发放日); rounded once at the end.
     """
     rid = "A5F"
     params = policy.rules.A5F
@@ -335,7 +340,8 @@ def rule_a5f(facts, policy, qualified: np.ndarray):
 
 
 def rule_a5g(facts, policy):
-    """第五条（三）: 生产加工型外贸企业，年度完成贸易额500万元以上的，同比增量部分每增加100万元，给予2万元奖励，最高奖励50万元，当年新引入的企业最高奖励100万元。"""
+    """第五条（三）: a 生产加工型 firm with import+export ≥ ``min_trade`` → ``amount_per_step`` per whole ``step``
+    of increase over Y−1, at most ``cap`` (``cap_new`` when 当年新引入)."""
     rid = "A5G"
     params = policy.rules.A5G
     threshold, step, per_step = params.min_trade_fen, params.step_fen, params.amount_per_step_fen
