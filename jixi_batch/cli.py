@@ -91,23 +91,24 @@ def input_paths(args) -> list[Path]:
 
 
 def choose_policy(args, year: int | None) -> "Policy":
+    """The policy file given with --policy, or the one shipped for ``year``, every parameter checked."""
     from .policy import PolicyError, default_policy_path, load_policy
 
     path = args.policy or default_policy_path(year or DEFAULT_YEAR)
+    if args.policy is None and year is not None and not path.is_file():
+        raise RunError(f"没有 {year} 年度的政策参数文件（{path}），请用 --policy 指定")
     try:
         return load_policy(path)
     except PolicyError as exc:
-        if args.policy is None and year is not None:
-            raise RunError(f"没有 {year} 年度的政策参数文件（{path}），请用 --policy 指定") from None
         raise RunError(str(exc)) from None
 
 
 def run_batch(args) -> int:
+    policy = choose_policy(args, args.year)     # a bad setting stops the run before any input is read
     paths = input_paths(args)
     with Workbooks(paths) as books:
         from .reading import InputError, read_inputs
 
-        policy = choose_policy(args, args.year)
         try:
             with stage("read"), paused_gc():
                 bundle = read_inputs(paths, policy, args.year, books)

@@ -21,10 +21,10 @@ from types import MappingProxyType
 from typing import Any, Callable, ClassVar, Mapping
 
 from .model import RuleInfo
-from .money import FEN_PER_YUAN, percent, yuan_to_fen
 from .policy_yaml import NotPlainData, load_plain_yaml
 
 POLICY_DIR = Path(__file__).parent / "policies"
+FEN_PER_YUAN = 100
 GRAMS_PER_TONNE = 1_000_000
 MAX_YUAN = 10 ** 12          # 一万亿元: far above any parameter, far below int64 fen
 
@@ -91,6 +91,19 @@ def _number(value) -> Decimal:
     if not number.is_finite():
         raise ValueError(value)
     return number
+
+
+def yuan_to_fen(value) -> int:
+    """An amount in 元 (int, Decimal or decimal text) as integer fen, exactly."""
+    fen = Decimal(str(value)) * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise ValueError(f"amount {value!r} 元 is not a whole number of fen")
+    return int(fen)
+
+
+def percent(value) -> Fraction:
+    """A rate written in percent ("10", "2.5") as an exact fraction."""
+    return Fraction(Decimal(str(value))) / 100
 
 
 def _fen(low_open: bool) -> Callable[[Any], int]:

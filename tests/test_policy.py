@@ -1,6 +1,9 @@
 """The policy file: plain YAML data only (INPUTS.md "Fail closed": bad settings are refused)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import FrozenInstanceError
 from decimal import Decimal
@@ -177,3 +180,74 @@ def test_decimals_are_exact_and_yaml_octal_is_not_a_number(tmp_path):
         "deadline_month: 6", "deadline_month: 0o6")
     assert "policy.payout.deadline_month 应为 1 到 12 之间的整数（月份），实际为“0o6”" in refusal(
         write(tmp_path, text, "octal.yaml"))
+
+
+# --- through the command line: exit 1, file and key named, nothing written, before any input ------
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "input_samples"
+
+
+def run_process(policy: Path, out: Path, *extra: str, inputs: Path = SAMPLES) -> subprocess.CompletedProcess:
+    args = [sys.executable, str(ROOT / "process.py"), "--policy", str(policy), "--input", str(inputs),
+            "--output", str(out), "--no-letters", *extra]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env.pop("JIXI_DEBUG", None)
+    return subprocess.run(args, capture_output=True, text=True, encoding="utf-8", timeout=60, env=env)
+
+
+CLI_CASES = {
+    "missing key": ({"rules.A3S.cap": DELETE}, "缺少参数 rules.A3S.cap"),
+    "wrong type": ({"rules.A1.rate": "abc"}, f"的 rules.A1.rate {RATE_TEXT}，实际为“abc”"),
+    "negative rate": ({"rules.A1.rate": "-10", "rules.A5X.rate": "-2"}, "的 rules.A1.rate 应为大于 0"),
+    "out of range": ({"rules.A5F.day_count": 300}, "的 rules.A5F.day_count 应为一年的计息天数 360 或 365"),
+    "unknown rule id": ({"rule_order": ["A1", "A9"]}, "的 rule_order 中的“A9”不是本程序能计算的规则"),
+    "A5F requires an unknown rule": ({"rules.A5F.requires": "A5Z"}, "的 rules.A5F.requires 指向的“A5Z”"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLI_CASES))
+def test_bad_setting_stops_the_run_before_any_input_is_read(tmp_path, case):
+    changes, expected = CLI_CASES[case]
+    broken_inputs = tmp_path / "in"          # reading these would stop the run with another message
+    broken_inputs.mkdir()
+    (broken_inputs / "海关数据.xlsx").write_bytes(b"")
+    out = tmp_path / "out"
+    proc = run_process(variant(tmp_path, changes), out, inputs=broken_inputs)
+    assert proc.returncode == 1, proc.stderr
+    assert "政策参数文件“bad.yaml”" in proc.stderr and expected in proc.stderr
+    assert "程序内部错误" not in proc.stderr and "海关数据.xlsx" not in proc.stderr + proc.stdout
+    assert "未生成任何输出" in proc.stderr and not out.exists()
+
+
+def test_fund_of_minus_one_with_prorate_is_refused(tmp_path):
+    out = tmp_path / "out"
+    proc = run_process(variant(tmp_path, {"policy.fund.amount": -1}), out, "--budget-mode", "prorate")
+    assert proc.returncode == 1
+    assert "政策参数文件“bad.yaml”的 policy.fund.amount 应为大于 0 的金额（元，最多两位小数），实际为“-1”" in proc.stderr
+    assert "程序内部错误" not in proc.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("text, expected", [
+    (ALIAS_BOMB, "第 1 行使用了 YAML 锚点或别名"),
+    ("policy: !!python/object/apply:os.system [echo pwned]\n", "使用了 YAML 标记“!!python/object/apply:os.system”"),
+])
+def test_yaml_that_is_not_plain_data_is_refused_at_once(tmp_path, text, expected):
+    out = tmp_path / "out"
+    start = time.perf_counter()
+    proc = run_process(write(tmp_path, text), out)
+    assert time.perf_counter() - start < 20          # the interpreter's start; the refusal itself is instant
+    assert proc.returncode == 1 and "政策参数文件“bad.yaml”" in proc.stderr and expected in proc.stderr
+    assert "pwned" not in proc.stdout + proc.stderr
+    assert "程序内部错误" not in proc.stderr and not out.exists()
+
+
+def test_shipped_parameters_written_another_way_give_the_same_payouts(tmp_path):
+    """A variant spelling (a unit beside the fund, rates as numbers, a date unquoted) loads the same."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    for old, new in [('rate: "10"', "rate: 10"), ('rate: "2"', "rate: 2.0"), ('issued: "2023-08-16"', "issued: 2023-08-16")]:
+        assert old in text
+        text = text.replace(old, new)
+    same = load_policy(write(tmp_path, text, "same.yaml"))
+    shipped = load_policy(SHIPPED)
+    assert same.rules == shipped.rules and same.meta == shipped.meta and same.codes == shipped.codes
