@@ -2,9 +2,10 @@
 
 One Word letter per firm with 兑现金额 > 0, named ``<序号>_<企业名称>.docx``, and one combined file
 ``全部通知书.docx`` with every letter, each starting on a new page. Letters are rendered with docxtpl
-from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS); the jinja2 environment is
-sandboxed, so an edited template cannot run code, and every value is escaped, so a firm name such as
-``A<b>&"公司`` prints as written. The writer computes nothing new: amounts, explanations and
+from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS) in a sandboxed jinja2
+environment bounded in steps, time and size (letter_sandbox.py), so an edited template cannot run
+code, hang or exhaust the run; every value is escaped, so a firm name such as ``A<b>&"公司`` prints
+as written. Whatever stops a template stops the run with a message naming the template. The writer computes nothing new: amounts, explanations and
 deductions come from the capped lines and the firm summary of the ``RunResult``.
 """
 from __future__ import annotations
@@ -23,18 +24,20 @@ from pathlib import Path
 
 from docx import Document
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 from tqdm import tqdm
 
 from .capitals import to_capital_yuan
+from .letter_sandbox import LetterEnvironment, TemplateLimitError
 from .model import RunResult
 from .money import format_yuan
 from .policy import Policy
 from .safe_names import safe_file_name
 
 COMBINED_NAME = "全部通知书.docx"
+MAX_TEMPLATE_BYTES = 64 << 20       # the template's parts unpacked (a zip bomb is refused before it is opened)
 MISSING = "（待补充）"
 PROGRESS_DESC = "生成通知书"
 
@@ -49,27 +52,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 class LetterTemplateError(ValueError):
     """The letter template cannot be used; the message is for the clerk (Chinese)."""
-
-
-class _LetterEnvironment(SandboxedEnvironment):
-    """Sandboxed jinja2 that compiles each distinct template text once.
-
-    docxtpl calls ``from_string`` with the whole document XML on every render; the XML of the
-    template is the same for every firm, so the compiled template is reused.
-    """
-
-    def __init__(self):
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-        self._compiled: dict[str, object] = {}
-
-    def from_string(self, source, globals=None, template_class=None):
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = super().from_string(source)
-            self._compiled[source] = template
-        return template
 
 
 # --- small text helpers --------------------------------------------------------------------------
@@ -179,18 +161,29 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
 # --- rendering -----------------------------------------------------------------------------------
 
 def _read_template(template: Path) -> bytes:
+    """The template's bytes: a Word document whose parts, unpacked, stay within MAX_TEMPLATE_BYTES."""
+    head = f"通知书模板“{template.name}”"
     try:
-        data = Path(template).read_bytes()
+        data = template.read_bytes()
     except FileNotFoundError:
         raise LetterTemplateError(f"找不到通知书模板：{template}") from None
     except OSError as exc:
-        raise LetterTemplateError(f"通知书模板无法读取：{template}（{exc.__class__.__name__}）") from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise LetterTemplateError(f"通知书模板不是 Word（.docx）文件：{template}")
+        raise LetterTemplateError(f"{head}无法读取（{exc.strerror or exc.__class__.__name__}）：{template}") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+            is_word = _FastRenderer.DOCUMENT in zf.namelist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        is_word, unpacked = False, 0
+    if not is_word:
+        raise LetterTemplateError(f"{head}不是 Word（.docx）文件：{template}")
+    if unpacked > MAX_TEMPLATE_BYTES:
+        raise LetterTemplateError(f"{head}过大（展开后超过 {MAX_TEMPLATE_BYTES >> 20} MB），"
+                                  "请删去其中过大的图片后另存再试")
     return data
 
 
-def _render(data: bytes, context: dict, env: _LetterEnvironment, template: Path) -> DocxTemplate:
+def _render(data: bytes, context: dict, env: LetterEnvironment, template: Path) -> DocxTemplate:
     """Full docxtpl render of one letter (used when the fast renderer cannot be)."""
     doc = DocxTemplate(io.BytesIO(data))
     with _template_errors(template):
@@ -261,7 +254,7 @@ class _FastRenderer:
         self.tpl, self.zipped, self.compiled, self.head, self.tail = tpl, zipped, compiled, head, tail
 
     @classmethod
-    def create(cls, data: bytes, env: "_LetterEnvironment") -> "_FastRenderer | None":
+    def create(cls, data: bytes, env: LetterEnvironment) -> "_FastRenderer | None":
         zipped = _ZipTemplate(data)
         parts = dict(zipped.entries)
         if cls.DOCUMENT not in parts:
@@ -296,7 +289,8 @@ class _FastRenderer:
 
 
 def _template_errors(template: Path):
-    """Context manager turning jinja2 errors into LetterTemplateError (Chinese)."""
+    """Context manager: whatever goes wrong while the template is compiled or filled in becomes a
+    LetterTemplateError naming the template, in Chinese."""
     return _TemplateErrors(template)
 
 
@@ -308,24 +302,49 @@ class _TemplateErrors:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or not isinstance(exc, TemplateError):
+        if exc is None or isinstance(exc, LetterTemplateError) or not isinstance(exc, Exception):
             return False
-        template = self.template
-        if isinstance(exc, SecurityError):
-            raise LetterTemplateError(f"通知书模板含有不允许的内容（{exc}）：{template}") from exc
-        if isinstance(exc, UndefinedError):
-            raise LetterTemplateError(f"通知书模板使用了未知字段（{exc}）：{template}；"
-                                      f"可用字段见 templates/build_notice_template.py") from exc
-        if isinstance(exc, TemplateSyntaxError):
-            raise LetterTemplateError(f"通知书模板的标签有误（{exc.message}）：{template}") from exc
-        raise LetterTemplateError(f"通知书模板无法使用（{exc}）：{template}") from exc
+        raise LetterTemplateError(_template_message(self.template.name, exc)) from exc
+
+
+_STOP = "，已停止生成通知书。"
+
+
+def _template_message(name: str, exc: Exception) -> str:
+    head = f"通知书模板“{name}”"
+    if isinstance(exc, TemplateLimitError):
+        return f"{head}{exc}{_STOP}请修改模板后重新运行。"
+    if isinstance(exc, SecurityError):
+        return f"{head}使用了不允许的写法（只能读取通知书字段，不能访问程序内部或修改数据）{_STOP}"
+    if isinstance(exc, UndefinedError):
+        found = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
+        field = f"“{found.group(1) or found.group(2)}”" if found else ""
+        return f"{head}使用了未知字段{field}{_STOP}可用字段见 README“通知书模板”一节。"
+    if isinstance(exc, TemplateSyntaxError):
+        return (f"{head}的标签写法有误{_near(exc)}{_STOP}"
+                "请在 Word 中检查 {{ }} 和 {% %} 标签是否成对、拼写是否正确。")
+    reason = {RecursionError: "中的宏调用自身的层数过多", ZeroDivisionError: "中的运算除数为零",
+              OverflowError: "中的运算数值过大", MemoryError: "中的运算所需内存过多"}.get(
+        type(exc), "填写时出错（运算或字段的类型不符）")
+    return f"{head}{reason}{_STOP}"
+
+
+def _near(exc: TemplateSyntaxError) -> str:
+    """'（出错处附近：“…”）': the text of the line the error is on, without its XML."""
+    lines = (exc.source or "").splitlines()
+    if not exc.lineno or exc.lineno > len(lines):
+        return ""
+    text = " ".join(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).split())
+    return f"（出错处附近：“{text[:60]}”）" if text else ""
 
 
 def _parse_body(xml: str, template: Path):
     try:
         return etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
-        raise LetterTemplateError(f"通知书模板填写后不是有效的 Word 内容（{exc}）：{template}") from exc
+        raise LetterTemplateError(f"通知书模板“{template.name}”填写后不是有效的 Word 内容{_STOP}"
+                                  "请检查标签是否拆开了 Word 的段落或表格。") from exc
+
 
 def _page_break_run():
     run = etree.Element(f"{_W}r")
@@ -401,18 +420,17 @@ def write_letters(result: RunResult, letters_dir: Path, template: Path, progress
     Nothing is written for a firm with 兑现金额 0; with no paid firm, nothing is written at all.
     ``issue_date`` (the 落款 date) defaults to today.
     """
-    letters_dir = Path(letters_dir)
+    letters_dir, template = Path(letters_dir), Path(template)
     contexts = letter_contexts(result, issue_date)
-    data = _read_template(Path(template))
+    data = _read_template(template)
     letters_dir.mkdir(parents=True, exist_ok=True)
     if not contexts:
         return []
-    env = _LetterEnvironment()
-    template = Path(template)
+    env = LetterEnvironment()
     with _template_errors(template):
         fast = _FastRenderer.create(data, env)
+        combined = _Combined(data)
     used: set[str] = {COMBINED_NAME.casefold()}
-    combined = _Combined(data)
     written: list[Path] = []
     for context in tqdm(contexts, desc=PROGRESS_DESC, unit="份", disable=not progress):
         path = letters_dir / safe_file_name(context["seq"], context["firm_name"], used)
