@@ -69,9 +69,9 @@ class PlainDataLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise NotPlainData("键只能是文字", _line(key_node.start_mark))
+                raise NotPlainData("使用了不是文字的键", _line(key_node.start_mark))
             if key_node.value in seen:
-                raise NotPlainData(f"键“{key_node.value}”重复出现", _line(key_node.start_mark))
+                raise NotPlainData(f"出现了重复的键“{key_node.value}”", _line(key_node.start_mark))
             seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 

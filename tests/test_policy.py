@@ -53,8 +53,8 @@ def test_tags_are_refused(tmp_path, text, shown):
 
 @pytest.mark.parametrize("text, reason", [
     ("base: {a: 1}\nother:\n  <<: {a: 2}\n", "合并键"),
-    ("a: 1\na: 2\n", "键“a”重复出现"),
-    ("? [a, b]\n: 1\n", "键只能是文字"),
+    ("a: 1\na: 2\n", "第 2 行出现了重复的键“a”"),
+    ("? [a, b]\n: 1\n", "使用了不是文字的键"),
     ("a: " + "[" * 40 + "]" * 40 + "\n", "嵌套超过"),
     ("a: [1, 2\n", "YAML 语法错误"),
 ])
