@@ -38,6 +38,11 @@ def to_fen(value) -> int:
     return int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def percent_text(rate) -> Decimal:
+    """A policy rate (an exact fraction of 1) in percent: Fraction(1, 50) -> Decimal('2')."""
+    return Decimal(rate.numerator) * 100 / Decimal(rate.denominator)
+
+
 def rate_of(fen: int, percent: Decimal) -> int:
     return int((Decimal(fen) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -104,14 +109,14 @@ def run(folder: Path, year: int, out: Path | None) -> dict:
         apps.append((code, h, row))
 
     awards: dict[str, dict[str, int]] = {}
-    a1_min, a1_rate = policy.fen("A1", "min_increase"), Decimal(str(policy.value("A1", "rate")))
+    a1, a5x, a5g = policy.rules.A1, policy.rules.A5X, policy.rules.A5G
+    a1_min, a1_rate = a1.min_increase_fen, percent_text(a1.rate)
     for code, award in province_a1.items():
         if award > 0 and total_y.get(code, 0) - total_y1.get(code, 0) >= a1_min:
             awards.setdefault(code, {})["A1"] = rate_of(award, a1_rate)
-    x_min, x_rate, x_cap = (policy.fen("A5X", "min_export"), Decimal(str(policy.value("A5X", "rate"))),
-                            policy.fen("A5X", "cap"))
-    g_min, g_step, g_each = policy.fen("A5G", "min_trade"), policy.fen("A5G", "step"), policy.fen("A5G", "amount_per_step")
-    g_cap, g_cap_new = policy.fen("A5G", "cap"), policy.fen("A5G", "cap_new")
+    x_min, x_rate, x_cap = a5x.min_export_fen, percent_text(a5x.rate), a5x.cap_fen
+    g_min, g_step, g_each = a5g.min_trade_fen, a5g.step_fen, a5g.amount_per_step_fen
+    g_cap, g_cap_new = a5g.cap_fen, a5g.cap_new_fen
     for code, h, row in apps:
         if seen[code] > 1:          # 重复申报: application rules held
             continue

@@ -312,7 +312,7 @@ def rules_timing(work: Path, n_firms: int) -> str:
 
     policy = load_policy(default_policy_path(int(YEAR)))
     with paused_gc():
-        bundle = read_inputs(input_files(folder), policy.data, int(YEAR))
+        bundle = read_inputs(input_files(folder), policy, int(YEAR))
         best: dict[str, float] = {}
         for _ in range(3):
             t0 = time.perf_counter()

@@ -14,6 +14,7 @@ import pathlib
 
 import xlsxwriter
 
+from .policy import Policy
 from .tables import Firms, Loans, OtherAwards, Table
 from .xlsx_style import (
     WORKBOOK_OPTIONS,
@@ -105,13 +106,10 @@ def _data_sheet(wb, styles: Styles, name: str, columns, rule_ids: list[str]) -> 
     setup_page(ws, f"企业申报汇总 {name}")
 
 
-def _help_lines(policy: dict) -> list[tuple[str, str]]:
-    pol = policy.get("policy", {}) if isinstance(policy, dict) else {}
-    title = pol.get("title", "鸡西市支持对外贸易发展的若干措施")
-    year = pol.get("year", "")
+def _help_lines(policy: Policy) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [
-        ("title", f"企业申报汇总表 填表说明（{year}年度）" if year else "企业申报汇总表 填表说明"),
-        ("text", f"适用政策：{title}"),
+        ("title", f"企业申报汇总表 填表说明（{policy.year}年度）"),
+        ("text", f"适用政策：{policy.title}"),
         ("text", ""),
         ("head", "一、总体要求"),
         ("text", "1. 请勿修改工作表名称和第一行表头，也不要插入合并单元格；每行填写一条记录。"),
@@ -133,12 +131,9 @@ def _help_lines(policy: dict) -> list[tuple[str, str]]:
         ("head", f"四、“{SHEET_OTHER}”工作表：同一事项已获得的其他奖励（从高不重复）"),
         ("text", "规则编号从下拉列表选择，各编号对应的奖励项目如下："),
     ]
-    rules = policy.get("rules", {}) if isinstance(policy, dict) else {}
-    for rid in policy.get("rule_order", []) if isinstance(policy, dict) else []:
-        r = rules.get(rid, {}) or {}
-        art = r.get("article", "")
-        art_txt = f"（第{art}条）" if art else ""
-        lines.append(("rule", f"{rid}：{r.get('name', '')}{art_txt}"))
+    for rid in policy.rule_order:
+        rule = policy.rules[rid]
+        lines.append(("rule", f"{rid}：{rule.name}（第{rule.article}条）"))
     lines += [
         ("text", ""),
         ("head", "五、其他"),
@@ -148,7 +143,7 @@ def _help_lines(policy: dict) -> list[tuple[str, str]]:
     return lines
 
 
-def _help_sheet(wb, styles: Styles, policy: dict) -> None:
+def _help_sheet(wb, styles: Styles, policy: Policy) -> None:
     ws = wb.add_worksheet(SHEET_HELP)
     head = wb.add_format({"font_name": "黑体", "font_size": 11, "bold": True})
     title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
@@ -167,10 +162,10 @@ def _help_sheet(wb, styles: Styles, policy: dict) -> None:
     ws.set_footer("&C第 &P 页 / 共 &N 页")
 
 
-def write_application_template(path, policy: dict) -> None:
+def write_application_template(path, policy: Policy) -> None:
     """Write the blank 企业申报汇总 workbook to ``path``: made in memory (no temporary file
     anywhere), then written in one go; a write that fails (disk full) removes what it wrote."""
-    rule_ids = [str(x) for x in (policy.get("rule_order", []) if isinstance(policy, dict) else [])]
+    rule_ids = list(policy.rule_order)
     packed = io.BytesIO()
     wb = xlsxwriter.Workbook(packed, dict(WORKBOOK_OPTIONS, in_memory=True))
     wb.set_properties({"title": "企业申报汇总", "subject": "鸡西市外贸奖励申报"})

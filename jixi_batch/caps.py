@@ -2,7 +2,7 @@
 
 1. rule cap — already inside each rule's 测算金额;
 2. 从高不重复 (第七条): paid = max(0, rule amount − other award for the same item);
-3. 第五条 cap: 每户企业最高奖励200万元, the reduction spread over the firm's article-5
+3. 第五条 cap: article5.cap per firm (每户企业最高奖励), the reduction spread over the firm's article-5
    lines in proportion, largest remainder, ties to the rule listed first;
 4. 专项资金 (第七条): ``report`` pays as computed and warns; ``prorate`` scales every
    firm by fund / total, largest remainder, ties to the lower 序号.
@@ -40,9 +40,9 @@ def apply_offsets(lines: pd.DataFrame, other_awards: pd.DataFrame) -> pd.DataFra
 
 
 def apply_article5_cap(lines: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """第五条: A5I + A5C + A5X + A5F + A5G ≤ 2,000,000 元 per firm; the excess is spread over the lines."""
-    cap = policy.article5_cap_fen
-    art5_rules = policy.article5_rules
+    """第五条: the sum of the article5.rules lines ≤ article5.cap per firm; the excess is spread over the lines."""
+    cap = policy.article5.cap_fen
+    art5_rules = list(policy.article5.rules)
     out = lines.copy()
     out["art5_cut_fen"] = np.zeros(len(out), dtype=np.int64)
     mask = out["rule_id"].isin(art5_rules).to_numpy()

@@ -91,7 +91,8 @@ def input_paths(args) -> list[Path]:
 
 
 def choose_policy(args, year: int | None, year_line: str = "") -> "Policy":
-    """The policy file named, else the one of ``year`` (``year_line``: how the year was chosen)."""
+    """The policy file given with --policy, or the one shipped for ``year`` (``year_line``: how the
+    year was chosen), every parameter checked."""
     from .policy import PolicyError, default_policy_path, load_policy
 
     path = args.policy or default_policy_path(year or DEFAULT_YEAR)
@@ -106,18 +107,18 @@ def choose_policy(args, year: int | None, year_line: str = "") -> "Policy":
 
 
 def run_batch(args) -> int:
+    policy = choose_policy(args, args.year)     # a bad setting stops the run before any input is read
     paths = input_paths(args)
     with Workbooks(paths) as books:
         from .reading import InputError, read_inputs
 
-        policy = choose_policy(args, args.year)
         try:
             with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy.data, args.year, books)
+                bundle = read_inputs(paths, policy, args.year, books)
             if args.year is None and args.policy is None and bundle.year != policy.year:
                 policy = choose_policy(args, bundle.year, bundle.year_line)
                 with stage("read"), paused_gc():
-                    bundle = read_inputs(paths, policy.data, bundle.year, books)
+                    bundle = read_inputs(paths, policy, bundle.year, books)
         except InputError as exc:
             raise RunError(str(exc)) from None
     from .calculate import calculate
@@ -133,7 +134,7 @@ def run_batch(args) -> int:
         calc = calculate(bundle, policy, args.budget_mode)
     now = datetime.now()
     result = RunResult(
-        year=bundle.year, policy=policy.data, policy_path=str(policy.path), program_version=__version__,
+        year=bundle.year, policy=policy, policy_path=str(policy.path), program_version=__version__,
         run_time=f"{now:%Y-%m-%d %H:%M:%S}", rules=policy.rules_info(), lines=calc.lines, firms=calc.firms,
         review=calc.review, accounts=bundle.accounts, files=bundle.files, fund_fen=policy.fund_fen,
         total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
@@ -194,7 +195,7 @@ def run_template(argv: list[str]) -> int:
         raise RunError(f"文件已存在，不会覆盖：{target}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_application_template(target, policy.data)
+        write_application_template(target, policy)
     except OSError as exc:
         raise RunError(str(output_error(exc, "空白模板未能写完", target.parent))) from None
     print(f"空白企业申报汇总模板：{target}")

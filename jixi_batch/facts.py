@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .lpr import LprTable, interest_denominator
-from .policy import Policy
+from .policy import GRAMS_PER_TONNE, Policy
 from .review import empty as empty_review, review_frame
 from .tables import Firms
 
-GRAMS_PER_TONNE = 1_000_000
 MILLI = 1000
 
 # the applications' columns a rule or a letter reads, by kind (tables.Firms declares them)
@@ -39,13 +38,14 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     last_year = customs["year"].to_numpy() == year - 1
     imports = customs["direction"].to_numpy() == "I"
     exports = customs["direction"].to_numpy() == "E"
-    cbec_modes = policy.codes("cross_border_trade_modes")
-    energy = _prefix_mask(customs["hs_code"], tuple(policy.codes("energy_hs_prefixes")))
-    coal = _prefix_mask(customs["hs_code"], tuple(policy.codes("coal_hs_prefix")))
+    codes = policy.codes
+    cbec_modes = list(codes.cross_border_trade_modes.values)
+    energy = _prefix_mask(customs["hs_code"], codes.energy_hs_prefixes.values)
+    coal = _prefix_mask(customs["hs_code"], (codes.coal_hs_prefix.value,))
     cbec = customs["trade_mode"].astype(str).isin(cbec_modes).to_numpy()
 
     coal_rows = customs.loc[this_year & imports & coal]
-    grams_per_milli = {unit: tpu * GRAMS_PER_TONNE / MILLI for unit, tpu in policy.tonnes_per_unit.items()}
+    grams_per_milli = {unit: Fraction(tpu) * GRAMS_PER_TONNE / MILLI for unit, tpu in codes.tonnes_per_unit.items()}
     unit_key = coal_rows["unit"].astype(str).str.strip()
     known = unit_key.isin(list(grams_per_milli))
     factor = unit_key.map(lambda u: grams_per_milli.get(u, Fraction(0)))
@@ -80,7 +80,7 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
 
 def province_facts(province: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Per firm and rule: the provincial amount awarded and the number of item rows."""
-    rules = sorted(set(policy.province_items.values()))
+    rules = sorted(policy.provincial_rules)
     sums = province.pivot_table(index="code", columns="rule_id", values="amount_fen",
                                 aggfunc="sum", fill_value=0)
     counts = province.pivot_table(index="code", columns="rule_id", values="amount_fen",
@@ -103,8 +103,7 @@ def loan_facts(loans: pd.DataFrame, policy: Policy, lpr: LprTable) -> tuple[pd.D
     eligible = min(实付利息, 本金 × LPR × 计息天数 / day_count) for each loan, LPR last published
     on or before the loan's 发放日. A loan dated before the table is listed for review.
     """
-    day_count = int(policy.value("A5F", "day_count"))
-    den = interest_denominator(day_count)
+    den = interest_denominator(policy.rules.A5F.day_count)
     rates, found = lpr.lookup(loans["issue_date"])
     bound = loans["principal_fen"].to_numpy(np.int64) * rates * loans["days"].to_numpy(np.int64)
     paid = loans["interest_paid_fen"].to_numpy(np.int64) * np.int64(den)

@@ -2,14 +2,14 @@
 
 One Word letter per firm with 兑现金额 > 0, named ``<序号>_<企业名称>.docx``, and one combined file
 ``全部通知书.docx`` with every letter, each starting on a new page. Letters are rendered with docxtpl
-from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS); the jinja2 environment is
-sandboxed, so an edited template cannot run code, and every value is escaped, so a firm name such as
-``A<b>&"公司`` prints as written. The writer computes nothing new: amounts, explanations and
+from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS) in a sandboxed jinja2
+environment bounded in steps, time and size (letter_sandbox.py), so an edited template cannot run
+code, hang or exhaust the run; every value is escaped, so a firm name such as ``A<b>&"公司`` prints
+as written. Whatever stops a template stops the run with a message naming the template. The writer computes nothing new: amounts, explanations and
 deductions come from the capped lines and the firm summary of the ``RunResult``.
 """
 from __future__ import annotations
 
-import calendar
 import errno
 import io
 import os
@@ -26,17 +26,20 @@ from pathlib import Path
 
 from docx import Document
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 from tqdm import tqdm
 
 from .capitals import to_capital_yuan
+from .letter_sandbox import LetterEnvironment, TemplateLimitError
 from .model import RunResult
-from .money import format_yuan, yuan_to_fen
+from .money import format_yuan
+from .policy import Policy
 from .safe_names import safe_file_name
 
 COMBINED_NAME = "全部通知书.docx"
+MAX_TEMPLATE_BYTES = 64 << 20       # the template's parts unpacked (a zip bomb is refused before it is opened)
 MISSING = "（待补充）"
 PROGRESS_DESC = "生成通知书"
 MIN_FREE_FOR_PDF = 1 << 20          # bytes free below which a failed PDF conversion is put down to a full disk
@@ -52,27 +55,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 class LetterTemplateError(ValueError):
     """The letter template cannot be used; the message is for the clerk (Chinese)."""
-
-
-class _LetterEnvironment(SandboxedEnvironment):
-    """Sandboxed jinja2 that compiles each distinct template text once.
-
-    docxtpl calls ``from_string`` with the whole document XML on every render; the XML of the
-    template is the same for every firm, so the compiled template is reused.
-    """
-
-    def __init__(self):
-        super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
-        self._compiled: dict[str, object] = {}
-
-    def from_string(self, source, globals=None, template_class=None):
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = super().from_string(source)
-            self._compiled[source] = template
-        return template
 
 
 # --- small text helpers --------------------------------------------------------------------------
@@ -94,16 +76,13 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def payout_deadline(policy: dict, year: int) -> str:
+def payout_deadline(policy: Policy, year: int) -> str:
     """Last day of the payout month of Y+offset (article 7: 次年6月底) -> '2024年6月30日'."""
-    payout = policy["policy"]["payout"]
-    deadline_year = int(year) + int(payout.get("deadline_year_offset", 1))
-    month = int(payout.get("deadline_month", 6))
-    return chinese_date(date(deadline_year, month, calendar.monthrange(deadline_year, month)[1]))
+    return chinese_date(policy.meta.payout.deadline(year))
 
 
-def policy_title(policy: dict) -> str:
-    title = _text(policy["policy"].get("title", ""))
+def policy_title(policy: Policy) -> str:
+    title = _text(policy.title)
     if title and not title.startswith("《"):
         title = f"《{title}》"
     return title
@@ -111,7 +90,7 @@ def policy_title(policy: dict) -> str:
 
 # --- contexts ------------------------------------------------------------------------------------
 
-def _deductions(firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str]:
+def _deductions(firm_lines: list[dict], policy: Policy, fund_fen: int) -> list[str]:
     """The deductions applied to one firm, in plain words (empty when none)."""
     items = []
     for line in firm_lines:
@@ -120,12 +99,10 @@ def _deductions(firm_lines: list[dict], policy: dict, fund_fen: int) -> list[str
                          f"按照“从高不重复”原则，扣除你单位已享受的同类奖励 {format_yuan(line['offset_fen'])} 元。")
     art5_cut = sum(line["art5_cut_fen"] for line in firm_lines)
     if art5_cut > 0:
-        article5 = policy.get("article5", {})
-        art5_rules = set(article5.get("rules", []))
+        art5_rules = set(policy.article5.rules)
         art5_sum = sum(line["computed_fen"] - line["offset_fen"] for line in firm_lines if line["rule_id"] in art5_rules)
-        cap = article5.get("cap")
-        cap_text = f"每户企业最高奖励 {format_yuan(yuan_to_fen(cap))} 元" if cap is not None else "每户企业最高奖励限额"
-        items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，超过{cap_text}的规定，"
+        items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，"
+                     f"超过每户企业最高奖励 {format_yuan(policy.article5.cap_fen)} 元的规定，"
                      f"核减 {format_yuan(art5_cut)} 元。")
     budget_cut = sum(line["budget_cut_fen"] for line in firm_lines)
     if budget_cut > 0:
@@ -141,10 +118,10 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
     common = {
         "year": int(result.year),
         "policy_title": policy_title(policy),
-        "policy_issuer": _text(policy["policy"].get("issuer", "")),
+        "policy_issuer": _text(policy.meta.issuer),
         "deadline": payout_deadline(policy, result.year),
         "issue_date": chinese_date(issue_date or date.today()),
-        "issuing_bodies": [_text(body) for body in policy["policy"].get("issuing_bodies", [])],
+        "issuing_bodies": [_text(body) for body in policy.meta.issuing_bodies],
     }
     firms = result.firms
     if firms is None or len(firms) == 0:
@@ -187,18 +164,29 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
 # --- rendering -----------------------------------------------------------------------------------
 
 def _read_template(template: Path) -> bytes:
+    """The template's bytes: a Word document whose parts, unpacked, stay within MAX_TEMPLATE_BYTES."""
+    head = f"通知书模板“{template.name}”"
     try:
-        data = Path(template).read_bytes()
+        data = template.read_bytes()
     except FileNotFoundError:
         raise LetterTemplateError(f"找不到通知书模板：{template}") from None
     except OSError as exc:
-        raise LetterTemplateError(f"通知书模板无法读取：{template}（{exc.__class__.__name__}）") from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise LetterTemplateError(f"通知书模板不是 Word（.docx）文件：{template}")
+        raise LetterTemplateError(f"{head}无法读取（{exc.strerror or exc.__class__.__name__}）：{template}") from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+            is_word = _FastRenderer.DOCUMENT in zf.namelist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        is_word, unpacked = False, 0
+    if not is_word:
+        raise LetterTemplateError(f"{head}不是 Word（.docx）文件：{template}")
+    if unpacked > MAX_TEMPLATE_BYTES:
+        raise LetterTemplateError(f"{head}过大（展开后超过 {MAX_TEMPLATE_BYTES >> 20} MB），"
+                                  "请删去其中过大的图片后另存再试")
     return data
 
 
-def _render(data: bytes, context: dict, env: _LetterEnvironment, template: Path) -> DocxTemplate:
+def _render(data: bytes, context: dict, env: LetterEnvironment, template: Path) -> DocxTemplate:
     """Full docxtpl render of one letter (used when the fast renderer cannot be)."""
     doc = DocxTemplate(io.BytesIO(data))
     with _template_errors(template):
@@ -269,7 +257,7 @@ class _FastRenderer:
         self.tpl, self.zipped, self.compiled, self.head, self.tail = tpl, zipped, compiled, head, tail
 
     @classmethod
-    def create(cls, data: bytes, env: "_LetterEnvironment") -> "_FastRenderer | None":
+    def create(cls, data: bytes, env: LetterEnvironment) -> "_FastRenderer | None":
         zipped = _ZipTemplate(data)
         parts = dict(zipped.entries)
         if cls.DOCUMENT not in parts:
@@ -304,7 +292,8 @@ class _FastRenderer:
 
 
 def _template_errors(template: Path):
-    """Context manager turning jinja2 errors into LetterTemplateError (Chinese)."""
+    """Context manager: whatever goes wrong while the template is compiled or filled in becomes a
+    LetterTemplateError naming the template, in Chinese."""
     return _TemplateErrors(template)
 
 
@@ -316,24 +305,49 @@ class _TemplateErrors:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or not isinstance(exc, TemplateError):
+        if exc is None or isinstance(exc, LetterTemplateError) or not isinstance(exc, Exception):
             return False
-        template = self.template
-        if isinstance(exc, SecurityError):
-            raise LetterTemplateError(f"通知书模板含有不允许的内容（{exc}）：{template}") from exc
-        if isinstance(exc, UndefinedError):
-            raise LetterTemplateError(f"通知书模板使用了未知字段（{exc}）：{template}；"
-                                      f"可用字段见 templates/build_notice_template.py") from exc
-        if isinstance(exc, TemplateSyntaxError):
-            raise LetterTemplateError(f"通知书模板的标签有误（{exc.message}）：{template}") from exc
-        raise LetterTemplateError(f"通知书模板无法使用（{exc}）：{template}") from exc
+        raise LetterTemplateError(_template_message(self.template.name, exc)) from exc
+
+
+_STOP = "，已停止生成通知书。"
+
+
+def _template_message(name: str, exc: Exception) -> str:
+    head = f"通知书模板“{name}”"
+    if isinstance(exc, TemplateLimitError):
+        return f"{head}{exc}{_STOP}请修改模板后重新运行。"
+    if isinstance(exc, SecurityError):
+        return f"{head}使用了不允许的写法（只能读取通知书字段，不能访问程序内部或修改数据）{_STOP}"
+    if isinstance(exc, UndefinedError):
+        found = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
+        field = f"“{found.group(1) or found.group(2)}”" if found else ""
+        return f"{head}使用了未知字段{field}{_STOP}可用字段见 README“通知书模板”一节。"
+    if isinstance(exc, TemplateSyntaxError):
+        return (f"{head}的标签写法有误{_near(exc)}{_STOP}"
+                "请在 Word 中检查 {{ }} 和 {% %} 标签是否成对、拼写是否正确。")
+    reason = {RecursionError: "中的宏调用自身的层数过多", ZeroDivisionError: "中的运算除数为零",
+              OverflowError: "中的运算数值过大", MemoryError: "中的运算所需内存过多"}.get(
+        type(exc), "填写时出错（运算或字段的类型不符）")
+    return f"{head}{reason}{_STOP}"
+
+
+def _near(exc: TemplateSyntaxError) -> str:
+    """'（出错处附近：“…”）': the text of the line the error is on, without its XML."""
+    lines = (exc.source or "").splitlines()
+    if not exc.lineno or exc.lineno > len(lines):
+        return ""
+    text = " ".join(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).split())
+    return f"（出错处附近：“{text[:60]}”）" if text else ""
 
 
 def _parse_body(xml: str, template: Path):
     try:
         return etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
-        raise LetterTemplateError(f"通知书模板填写后不是有效的 Word 内容（{exc}）：{template}") from exc
+        raise LetterTemplateError(f"通知书模板“{template.name}”填写后不是有效的 Word 内容{_STOP}"
+                                  "请检查标签是否拆开了 Word 的段落或表格。") from exc
+
 
 def _page_break_run():
     run = etree.Element(f"{_W}r")
@@ -417,18 +431,17 @@ def write_letters(result: RunResult, letters_dir: Path, template: Path, progress
     Nothing is written for a firm with 兑现金额 0; with no paid firm, nothing is written at all.
     ``issue_date`` (the 落款 date) defaults to today.
     """
-    letters_dir = Path(letters_dir)
+    letters_dir, template = Path(letters_dir), Path(template)
     contexts = letter_contexts(result, issue_date)
-    data = _read_template(Path(template))
+    data = _read_template(template)
     letters_dir.mkdir(parents=True, exist_ok=True)
     if not contexts:
         return []
-    env = _LetterEnvironment()
-    template = Path(template)
+    env = LetterEnvironment()
     with _template_errors(template):
         fast = _FastRenderer.create(data, env)
+        combined = _Combined(data)
     used: set[str] = {COMBINED_NAME.casefold()}
-    combined = _Combined(data)
     written: list[Path] = []
     for context in tqdm(contexts, desc=PROGRESS_DESC, unit="份", disable=not progress):
         path = letters_dir / safe_file_name(context["seq"], context["firm_name"], used)

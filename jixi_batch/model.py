@@ -7,6 +7,10 @@ run result are named here. Money is always integer fen (int64); codes are normal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 # the payout workbook's sheets (OUTPUTS.md), in order
 SHEET_SUMMARY = "汇总"
@@ -90,7 +94,7 @@ class RunResult:
     """Everything the writers need; writers compute nothing new."""
 
     year: int
-    policy: dict                 # the loaded policy file (YAML as dict)
+    policy: "Policy"             # the policy file, checked and typed (policy.py)
     policy_path: str
     program_version: str
     run_time: str                # "2024-04-15 09:30:12"

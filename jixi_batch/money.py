@@ -13,19 +13,6 @@ import numpy as np
 FEN_PER_YUAN = 100
 
 
-def yuan_to_fen(value) -> int:
-    """A policy amount in 元 (int or decimal text) as integer fen, exactly."""
-    fen = Decimal(str(value)) * FEN_PER_YUAN
-    if fen != fen.to_integral_value():
-        raise ValueError(f"amount {value!r} 元 is not a whole number of fen")
-    return int(fen)
-
-
-def percent(value) -> Fraction:
-    """A policy rate written in percent ("10", "2.5") as an exact fraction."""
-    return Fraction(Decimal(str(value))) / 100
-
-
 def round_half_up_div(numerator: np.ndarray, denominator: int) -> np.ndarray:
     """numerator / denominator rounded half up (away from zero at .5), int64 in, int64 out."""
     num = np.asarray(numerator, dtype=np.int64)

@@ -293,11 +293,10 @@ def _write_summary(wb, styles: Styles, result: model.RunResult, title: str) -> N
     # --- run record ------------------------------------------------------------
     ws.write_string(r, 0, "运行记录", styles.title)
     r += 1
-    pol = (result.policy or {}).get("policy", {}) if isinstance(result.policy, dict) else {}
     record = [
         ("程序版本", str(result.program_version)),
         ("政策文件", str(result.policy_path)),
-        ("政策名称", str(pol.get("title", ""))),
+        ("政策名称", result.policy.title),
         ("政策年度", str(result.year)),
         ("运行时间", str(result.run_time)),
     ]

@@ -1,4 +1,4 @@
-"""The award rules of the 2023 measures, one vectorised function per article item.
+"""The award rules of the measures, one vectorised function per article item.
 
 Each rule reads the facts table (one row per firm, money in fen) and the policy
 parameters, and returns its lines (code, rule_id, basis_fen, computed_fen,
@@ -8,7 +8,6 @@ explanation) for the firms it applies to, and review rows for claims that fail.
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,11 @@ import pandas as pd
 from .facts import GRAMS_PER_TONNE
 from .lpr import interest_denominator
 from .money import apply_rate, format_percent, format_yuan, round_half_up_div, yuan_texts
-from .policy import Policy
+from .policy import Policy, article_label
 from .review import concat_reviews, review_frame
 
 RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
+PPM = 1_000_000                 # 落地率 is held in parts per million (55% -> 550000)
 
 
 def _y(fen) -> str:
@@ -78,9 +78,10 @@ def _applicants(facts: pd.DataFrame) -> pd.Series:
 
 # --- article 1 ---------------------------------------------------------------
 def rule_a1(facts: pd.DataFrame, policy: Policy):
-    """第一条: 对年度新增进出口额达到1亿元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    """第一条: new import+export (Y − (Y−1)) ≥ ``min_increase`` and a provincial award → ``rate`` × that award."""
     rid = "A1"
-    threshold, rate = policy.fen(rid, "min_increase"), policy.rate(rid)
+    params = policy.rules.A1
+    threshold, rate = params.min_increase_fen, params.rate
     award = facts["prov_sum_A1"]
     increase = facts["total_y"] - facts["total_y1"]
     claimed = facts[award > 0]
@@ -105,7 +106,7 @@ def rule_a1(facts: pd.DataFrame, policy: Policy):
 
 # --- article 2 ---------------------------------------------------------------
 def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
-    each = policy.fen(rid, "amount_each")
+    each = policy.rules[rid].amount_each_fen
     rows = facts[facts[f"prov_rows_{rid}"] > 0]
     count = rows[f"prov_rows_{rid}"].to_numpy()
     amount = count * each
@@ -115,20 +116,22 @@ def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
 
 
 def rule_a2n(facts, policy):
-    """第二条: 对新创建的国家级贸易促进平台，再给予市级奖励100万元（每个平台）。"""
+    """第二条: ``amount_each`` per newly created national trade-promotion platform (one provincial row each)."""
     return _per_item("A2N", facts, policy, "新创建国家级外贸促进平台")
 
 
 def rule_a2p(facts, policy):
-    """第二条: 对新创建的省级贸易促进平台，再给予市级奖励50万元（每个平台）。"""
+    """第二条: ``amount_each`` per newly created provincial trade-promotion platform (one provincial row each)."""
     return _per_item("A2P", facts, policy, "新创建省级外贸促进平台")
 
 
 # --- article 3 ---------------------------------------------------------------
 def rule_a3e(facts, policy):
-    """第三条: 以跨境电商模式年进出口额达到1000万元（含）以上的，再按其获得省级奖励标准的10%给予市级奖励。"""
+    """第三条: cross-border e-commerce import+export (``cross_border_trade_modes``) ≥ ``min_trade`` and a
+    provincial award → ``rate`` × that award."""
     rid = "A3E"
-    threshold, rate = policy.fen(rid, "min_trade"), policy.rate(rid)
+    params = policy.rules.A3E
+    threshold, rate = params.min_trade_fen, params.rate
     claimed = facts[facts["prov_sum_A3E"] > 0]
     ok = claimed["cbec_y"] >= threshold
     paid, failed = claimed[ok], claimed[~ok]
@@ -146,9 +149,10 @@ def rule_a3e(facts, policy):
 
 
 def rule_a3s(facts, policy):
-    """第三条: 对在第三方跨境电商平台开设店铺的企业，给予入驻平台费和宣传推广费50%的补贴，最高补贴50万元。"""
+    """第三条: ``rate`` × (平台入驻费 + 推广费) for a shop on a cross-border platform, at most ``cap``."""
     rid = "A3S"
-    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
+    params = policy.rules.A3S
+    rate, cap = params.rate, params.cap_fen
     base = facts["platform_fee_fen"] + facts["promo_fee_fen"]
     rows = facts[_applicants(facts) & (base > 0)]
     basis = (rows["platform_fee_fen"] + rows["promo_fee_fen"]).to_numpy()
@@ -161,15 +165,16 @@ def rule_a3s(facts, policy):
 
 
 def rule_a3w(facts, policy):
-    """第三条: 对省级认定的省级海外仓，再给予市级一次性奖励20万元（每个海外仓，只奖一次）。"""
+    """第三条: ``amount_each`` once per provincial overseas warehouse (an earlier award is deducted, 第七条)."""
     return _per_item("A3W", facts, policy, "省级海外仓")
 
 
 def rule_a3c(facts, policy):
-    """第三条: 对服务企业10家（含）以上且进出口额5000万元（含）以上的外贸综合服务企业年度奖励10万元。"""
+    """第三条: a foreign-trade service firm serving ≥ ``min_served`` firms with import+export ≥ ``min_trade``
+    → ``amount``."""
     rid = "A3C"
-    min_served, threshold = int(policy.value(rid, "min_served")), policy.fen(rid, "min_trade")
-    award = policy.fen(rid, "amount")
+    params = policy.rules.A3C
+    min_served, threshold, award = params.min_served, params.min_trade_fen, params.amount_fen
     claimed = facts[_applicants(facts) & (facts["served_firms"] > 0)]
     ok = (claimed["served_firms"] >= min_served) & (claimed["total_y"] >= threshold)
     paid, failed = claimed[ok], claimed[~ok]
@@ -186,9 +191,9 @@ def rule_a3c(facts, policy):
 
 # --- article 4 ---------------------------------------------------------------
 def rule_a4(facts, policy):
-    """第四条: 除享受省级补贴外，再按其获得省级补贴的10%给予市级补贴（线下、线上、委托参展合计）。"""
+    """第四条: ``rate`` × the provincial fair subsidies (线下、线上、委托参展, summed)."""
     rid = "A4"
-    rate = policy.rate(rid)
+    rate = policy.rules.A4.rate
     rows = facts[facts["prov_sum_A4"] > 0]
     basis = rows["prov_sum_A4"].to_numpy()
     amount = apply_rate(basis, rate)
@@ -199,10 +204,12 @@ def rule_a4(facts, policy):
 
 # --- article 5 ---------------------------------------------------------------
 def rule_a5i(facts, policy):
-    """第五条（一）: 对年进口额500万元（含）以上且商品落地率超50%的企业，按照进口额2%给予奖励，最高奖励100万元。"""
+    """第五条（一）: energy/resource imports (``energy_hs_prefixes``) ≥ ``min_import`` and 落地率 strictly above
+    ``min_landing_rate`` → ``rate`` × the imports, at most ``cap``."""
     rid = "A5I"
-    threshold, rate, cap = policy.fen(rid, "min_import"), policy.rate(rid), policy.fen(rid, "cap")
-    min_rate_ppm = int(Fraction(str(policy.value(rid, "min_landing_rate"))) * 10_000)
+    params = policy.rules.A5I
+    threshold, rate, cap = params.min_import_fen, params.rate, params.cap_fen
+    min_rate_ppm = int(params.min_landing_rate * PPM)
     applicants = facts[_applicants(facts)]
     big = applicants["energy_import_y"] >= threshold
     landed = applicants["landing_rate_ppm"] > min_rate_ppm
@@ -231,10 +238,11 @@ def _ppm(value: int) -> str:
 
 
 def rule_a5c(facts, policy):
-    """第五条（一）: 对当年进口5000吨（含）以上并落地省内使用的煤炭，按实际落地数量给予企业50元/吨补贴，最高奖励100万元。"""
+    """第五条（一）: coal imports (``coal_hs_prefix``) ≥ ``min_tonnes`` → ``yuan_per_tonne`` × landed tonnes
+    (landed capped at imported), at most ``cap``."""
     rid = "A5C"
-    min_g = int(policy.value(rid, "min_tonnes")) * GRAMS_PER_TONNE
-    per_tonne, cap = policy.fen(rid, "yuan_per_tonne"), policy.fen(rid, "cap")
+    params = policy.rules.A5C
+    min_g, per_tonne, cap = params.min_import.grams, params.fen_per_tonne, params.cap_fen
     claimed = facts[_applicants(facts) & (facts["coal_landed_g"] > 0)]
     ok = claimed["coal_import_g"] >= min_g
     paid, failed = claimed[ok], claimed[~ok]
@@ -259,19 +267,15 @@ def rule_a5c(facts, policy):
     return _lines(rid, paid, None, amount, text), review
 
 
-def a5x_qualified(facts: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
-    """The export value A5X counts (claim capped at customs exports) and whether it qualifies."""
-    value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))
-    qualified = _applicants(facts) & (facts["local_export_fen"] > 0) & (value >= policy.fen("A5X", "min_export"))
-    return value, qualified
-
-
 def rule_a5x(facts, policy):
-    """第五条（二）: 对年出口额500万元（含）以上的企业，按照出口额2%给予奖励，最高奖励100万元（本地加工产品出口额，以海关出口额为限）。"""
+    """第五条（二）: 本地加工产品出口额 (capped at the firm's customs exports) ≥ ``min_export`` → ``rate`` × it,
+    at most ``cap``."""
     rid = "A5X"
-    threshold, rate, cap = policy.fen(rid, "min_export"), policy.rate(rid), policy.fen(rid, "cap")
-    value, qualified = a5x_qualified(facts, policy)
+    params = policy.rules.A5X
+    threshold, rate, cap = params.min_export_fen, params.rate, params.cap_fen
     claimed_mask = _applicants(facts) & (facts["local_export_fen"] > 0)
+    value = np.minimum(facts["local_export_fen"], facts["export_y"].clip(lower=0))   # capped at customs exports
+    qualified = claimed_mask & (value >= threshold)
     paid = facts[qualified]
     basis = value[qualified].to_numpy()
     raw = apply_rate(basis, rate)
@@ -279,6 +283,7 @@ def rule_a5x(facts, policy):
     over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
+    also = "及手续费贴息补贴" if policy.rules.A5F.requires == rid else ""
     text = [f"本地加工产品出口额 {b_text}"
             + (f"（申报 {c_text} 超过海关出口额，按海关出口额计）" if c > b else "")
             + f" ≥ {threshold_text}，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
@@ -290,7 +295,7 @@ def rule_a5x(facts, policy):
         _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
                       yuan_texts(failed["local_export_fen"]),
                       [f"申报本地加工产品出口额 {c}，按海关出口额 {e} 为限计 {v} < {threshold_text}，"
-                       f"本地加工产品出口奖励及手续费贴息补贴不予计算"
+                       f"本地加工产品出口奖励{also}不予计算"
                        for c, e, v in zip(*_ys(failed["local_export_fen"], failed["export_y"], value[failed.index]))]),
         _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
                       yuan_texts(flagged["local_export_fen"]),
@@ -300,16 +305,18 @@ def rule_a5x(facts, policy):
     return _lines(rid, paid, basis, amount, text), review
 
 
-def rule_a5f(facts, policy):
-    """第五条（二）: 同时给予企业用于开展出口业务所发生的银行手续费和融资贷款利息不超过50%的补贴，最高补贴50万元。
+def rule_a5f(facts, policy, qualified: np.ndarray):
+    """第五条（二）: ``rate`` × (银行手续费 + eligible loan interest), at most ``cap``.
 
-    Only for firms that qualify for A5X ("同时给予"). Interest per loan is capped at
-    本金 × LPR × 天数 / 360 (LPR last published on or before 发放日); rounded once at the end.
+    Only for the firms ``qualified`` under the rule ``requires`` names ("同时给予"; A5X in the
+    shipped file). Interest per loan is capped at 本金 × LPR × 天数 / ``day_count`` (LPR last
+    published on or before 发放日); rounded once at the end.
     """
     rid = "A5F"
-    rate, cap = policy.rate(rid), policy.fen(rid, "cap")
-    den = interest_denominator(int(policy.value(rid, "day_count")))
-    _, qualified = a5x_qualified(facts, policy)
+    params = policy.rules.A5F
+    rate, cap = params.rate, params.cap_fen
+    den = interest_denominator(params.day_count)
+    required = policy.rules[params.requires]
     wants = _applicants(facts) & ((facts["bank_fee_fen"] > 0) | (facts["loan_interest_num"] > 0))
     paid = facts[wants & qualified]
     failed = facts[wants & ~qualified]
@@ -327,16 +334,18 @@ def rule_a5f(facts, policy):
                                             raw_t, hit)]
     review = _claim_review(
         failed, "申报条件不符", "银行手续费(元)", yuan_texts(failed["bank_fee_fen"]),
-        ["未达到本地加工产品出口奖励条件（第五条第（二）项“同时给予”），银行手续费及贷款贴息补贴不予计算"]
+        [f"未达到{required.name}条件（{article_label(params.article)}“同时给予”），银行手续费及贷款贴息补贴不予计算"]
         * len(failed))
     return _lines(rid, paid, basis, amount, text), review
 
 
 def rule_a5g(facts, policy):
-    """第五条（三）: 生产加工型外贸企业，年度完成贸易额500万元以上的，同比增量部分每增加100万元，给予2万元奖励，最高奖励50万元，当年新引入的企业最高奖励100万元。"""
+    """第五条（三）: a 生产加工型 firm with import+export ≥ ``min_trade`` → ``amount_per_step`` per whole ``step``
+    of increase over Y−1, at most ``cap`` (``cap_new`` when 当年新引入)."""
     rid = "A5G"
-    threshold, step = policy.fen(rid, "min_trade"), policy.fen(rid, "step")
-    per_step, cap, cap_new = policy.fen(rid, "amount_per_step"), policy.fen(rid, "cap"), policy.fen(rid, "cap_new")
+    params = policy.rules.A5G
+    threshold, step, per_step = params.min_trade_fen, params.step_fen, params.amount_per_step_fen
+    cap, cap_new = params.cap_fen, params.cap_new_fen
     claimed = facts[_applicants(facts) & facts["processing_type"]]
     increase = (claimed["total_y"] - claimed["total_y1"]).to_numpy()
     steps = np.where(increase > 0, increase // step, 0)
@@ -369,11 +378,25 @@ RULES = {
 
 
 def apply_rules(facts: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All rules in the policy's order: their lines and the review rows of failed claims."""
-    lines, reviews = [], []
+    """All rules, their lines in the policy's order, and the review rows of failed claims.
+
+    A rule that ``requires`` another (A5F: ``requires: A5X``) is computed after it, for the firms
+    the other rule pays (a line before the caps): the dependency is the policy file's, not the code's.
+    """
+    done: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+    def run(rid: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if rid not in done:
+            requires = getattr(policy.rules[rid], "requires", None)
+            if requires is None:
+                done[rid] = RULES[rid](facts, policy)
+            else:
+                required_lines, _ = run(requires)
+                done[rid] = RULES[rid](facts, policy, facts.index.isin(required_lines["code"]))
+        return done[rid]
+
     for rid in policy.rule_order:
-        rule_lines, rule_review = RULES[rid](facts, policy)
-        lines.append(rule_lines)
-        reviews.append(rule_review)
+        run(rid)
+    lines = [done[rid][0] for rid in policy.rule_order]
     out = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=RULE_LINE_COLS)
-    return out[RULE_LINE_COLS], concat_reviews(reviews)
+    return out[RULE_LINE_COLS], concat_reviews([done[rid][1] for rid in policy.rule_order])

@@ -1,16 +1,12 @@
 """The blank applications workbook (企业申报汇总.xlsx): sheets, headers, validation, text columns."""
 from __future__ import annotations
 
-import pathlib
-
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
 
 from jixi_batch.application_template import TEMPLATE_ROWS, write_application_template
-
-POLICY_FILE = pathlib.Path(__file__).resolve().parents[1] / "jixi_batch" / "policies" / "2023.yaml"
+from jixi_batch.policy import Policy, default_policy_path, load_policy
 
 FIRM_HEADERS = [
     "统一社会信用代码", "企业名称", "所属县区", "通讯地址", "联系人", "联系电话", "开户银行", "银行账号",
@@ -22,8 +18,8 @@ OTHER_HEADERS = ["统一社会信用代码", "规则编号", "政策名称", "�
 
 
 @pytest.fixture(scope="module")
-def policy() -> dict:
-    return yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+def policy() -> Policy:
+    return load_policy(default_policy_path(2023))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +122,7 @@ def test_loan_and_other_validations(book, policy):
     vals = _validations(ws)
     _one(vals, _col(OTHER_HEADERS, "统一社会信用代码"), "textLength")
     rule = _one(vals, _col(OTHER_HEADERS, "规则编号"), "list")
-    assert rule.formula1 == '"' + ",".join(policy["rule_order"]) + '"'
+    assert rule.formula1 == '"' + ",".join(policy.rule_order) + '"'
     _one(vals, _col(OTHER_HEADERS, "已获金额(元)"), "decimal")
 
 
@@ -154,13 +150,6 @@ def test_help_sheet(book, policy):
     ws = openpyxl.load_workbook(book)["填表说明"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "填表说明" in text
-    for rid in policy["rule_order"]:
-        assert f"{rid}：{policy['rules'][rid]['name']}" in text
+    for rid in policy.rule_order:
+        assert f"{rid}：{policy.rules[rid].name}" in text
     assert "是" in text and "18位" in text
-
-
-def test_template_without_rule_order(tmp_path):
-    path = tmp_path / "t.xlsx"
-    write_application_template(path, {})
-    wb = openpyxl.load_workbook(path)
-    assert _header(wb["其他奖励"]) == OTHER_HEADERS

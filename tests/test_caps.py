@@ -105,12 +105,12 @@ def test_properties_no_line_above_its_cap_and_article5_within_its_cap(firms, mod
                          bank_fee_fen=fee, landing_rate_ppm=600_000, platform_fee_fen=fee))
     result = calculate(bundle(customs_rows=customs_rows, firm_rows=apps), POLICY, mode)
     lines = result.lines
-    caps = {r: POLICY.fen(r, "cap") for r in ("A3S", "A5I", "A5C", "A5X", "A5F")}
-    caps["A5G"] = POLICY.fen("A5G", "cap_new")
+    caps = {r: POLICY.rules[r].cap_fen for r in ("A3S", "A5I", "A5C", "A5X", "A5F")}
+    caps["A5G"] = POLICY.rules.A5G.cap_new_fen
     for rule_id, cap in caps.items():
         assert (lines.loc[lines["rule_id"] == rule_id, "computed_fen"] <= cap).all()
-    art5 = lines[lines["rule_id"].isin(POLICY.article5_rules)].groupby("code")["approved_fen"].sum()
-    assert (art5 <= POLICY.article5_cap_fen).all()
+    art5 = lines[lines["rule_id"].isin(POLICY.article5.rules)].groupby("code")["approved_fen"].sum()
+    assert (art5 <= POLICY.article5.cap_fen).all()
     assert (lines["approved_fen"] >= 0).all()
     assert (lines["approved_fen"] == lines["computed_fen"] - lines["offset_fen"] - lines["art5_cut_fen"]
             - lines["budget_cut_fen"]).all()

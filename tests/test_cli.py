@@ -131,7 +131,7 @@ def test_a_filled_template_is_read_as_the_applications_workbook(tmp_path):
         sheet.cell(row=2, column=headers.index(column) + 1, value=value)
     book.save(target)
     policy = load_policy(default_policy_path(2023))
-    bundle = read_inputs([SAMPLES / "海关数据2023.xlsx", target], policy.data, 2023)
+    bundle = read_inputs([SAMPLES / "海关数据2023.xlsx", target], policy, 2023)
     firm = bundle.firms.set_index("code").loc["91230300MA1G7T0C4L"]
     assert firm["account"] == "0123456789012345678"
     assert bool(firm["processing_type"]) and firm["local_export_fen"] == 600_000_000

@@ -117,7 +117,7 @@ def test_any_cells_compute_or_stop_cleanly(customs, province, firms, loans):
         paths = [write(tmp / "海关.xlsx", {"Sheet1": customs}), write(tmp / "省级.xlsx", {"名单": province}),
                  write(tmp / "申报.xlsx", {"企业信息": firms, "贷款台账": loans})]
         try:
-            bundle = read_inputs(paths, POLICY.data, 2023)
+            bundle = read_inputs(paths, POLICY, 2023)
         except InputError as exc:
             assert str(exc) and "文件" in str(exc) or "没有" in str(exc)
             return

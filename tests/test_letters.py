@@ -1,6 +1,7 @@
 """Notice letters: one per paid firm, the combined file, escaping, the sandbox."""
 from __future__ import annotations
 
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -9,8 +10,11 @@ import pandas as pd
 import pytest
 from docx import Document
 from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
-from jixi_batch.letters import COMBINED_NAME, LetterTemplateError, write_letters
+from jixi_batch.letters import COMBINED_NAME, LetterTemplateError, letter_contexts, write_letters
 from jixi_batch.model import FIRM_SUMMARY_COLS, LINE_COLS, RunResult
 from jixi_batch.policy import default_policy_path, load_policy
 
@@ -41,7 +45,7 @@ def make_result(firm_specs) -> RunResult:
     lines_df = pd.DataFrame(lines, columns=LINE_COLS)
     firms_df = pd.DataFrame(firms, columns=FIRM_SUMMARY_COLS)
     total = int(firms_df["payout_fen"].sum()) if len(firms_df) else 0
-    return RunResult(year=2023, policy=policy.data, policy_path=str(policy.path), program_version="test",
+    return RunResult(year=2023, policy=policy, policy_path=str(policy.path), program_version="test",
                      run_time="2024-04-15 09:30:12", rules=policy.rules_info(), lines=lines_df, firms=firms_df,
                      review=pd.DataFrame(), accounts=[], files=[], fund_fen=policy.fund_fen,
                      total_before_budget_fen=total, total_fen=total, budget_mode="report", prorate_factor=None)
@@ -268,3 +272,81 @@ def test_word_ids_are_not_duplicated_in_combined(result, tmp_path):
     assert len([e for e in body.iter(f"{W}bookmarkStart")]) == 1
     para_ids = [e for e in body.iter() if e.get("{http://schemas.microsoft.com/office/word/2010/wordml}paraId")]
     assert len(para_ids) == 1
+
+
+# --- a hostile or broken template is stopped, quickly, naming the template -----------------------
+
+HOSTILE = {
+    "two nested range(100000) loops":
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "a huge power": "{{ 9**(9**9) }}",
+    "range(10**9)": "{% for i in range(10**9) %}{% endfor %}",
+    "'x' * 10**9": "{{ 'x' * 10**9 }}",
+    "10**8 loop steps": "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+    "a 100 MB letter": "{% for i in range(10000) %}{{ 'x' * 10000 }}{% endfor %}",
+    "slow steps": "{% for i in range(1000) %}{{ ('x' * 500000)|list|sort|length }}{% endfor %}",
+    "doubling by ~": "{% set a = 'x' * 1000 %}" + "{% set a = a ~ a %}" * 30 + "{{ a|length }}",
+    "doubling by lists": "{% set a = 'x' * 1000 %}" + "{% set a = [a, a] %}" * 30 + "{{ a|length }}",
+    "a list repeated": "{{ [firm_name] * 1000000 }}",
+    "a % width": "{{ '%999999999d' % 1 }}",
+    "a format width": "{{ '{:>999999999}'.format(1) }}",
+    "a center width": "{{ 'x'|center(10**9) }}",
+    "a ljust width": "{{ 'x'.ljust(10**9) }}",
+    "replace amplifying": "{{ ('x' * 100000)|replace('x', 'x' * 100000) }}",
+    "join amplifying": "{{ ('y' * 100000).join('x' * 100000) }}",
+    "indent amplifying": "{{ ('x\\n' * 100000)|indent(100000) }}",
+    "sum of lists": "{{ ([[1]] * 100000)|sum(start=[]) }}",
+    "a macro calling itself": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "a macro doubling": "{% macro f(n) %}{% if n %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+    "lipsum": "{{ lipsum(1000000) }}",
+    "a method not allowed": "{{ 'x'.translate({120: 'y'}) }}",
+    "mutating a list": "{{ lines.append(1) }}",
+    "division by zero": "{{ 1 / 0 }}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_template_is_stopped_quickly_naming_the_template(result, tmp_path, case):
+    evil = _template_with(tmp_path, HOSTILE[case])
+    start = time.perf_counter()
+    with pytest.raises(LetterTemplateError) as caught:
+        write_letters(result, tmp_path / "out", evil, progress=False)
+    assert time.perf_counter() - start < 5
+    message = str(caught.value)
+    assert message.startswith("通知书模板“evil.docx”") and "已停止生成通知书" in message
+    assert not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_hostile_template_stops_the_run_with_exit_1_and_nothing_written(tmp_path, monkeypatch, capsys):
+    from jixi_batch import cli
+
+    monkeypatch.setattr(cli, "LETTER_TEMPLATE", _template_with(tmp_path, HOSTILE["a huge power"]))
+    out = tmp_path / "out"
+    assert cli.main(["--input", str(ROOT / "input_samples"), "--output", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "错误：通知书模板“evil.docx”中的乘方运算（**）结果超过 4,096 位二进制数" in err
+    assert "未生成任何输出" in err and "程序内部错误" not in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_template_unpacking_to_too_much_is_refused(result, tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("word/media/big.bin", b"\0" * (65 << 20))
+    with pytest.raises(LetterTemplateError, match="通知书模板“bomb.docx”过大"):
+        write_letters(result, tmp_path / "out", bomb, progress=False)
+
+
+def test_shipped_template_renders_as_an_unbounded_sandbox_renders_it(result, tmp_path):
+    """The bounds change nothing for the shipped template: each letter's body is the body docxtpl
+    makes with jinja2's plain sandbox."""
+    issued = date(2024, 4, 15)
+    paths = write_letters(result, tmp_path, TEMPLATE, progress=False, issue_date=issued)
+    plain = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    for context, path in zip(letter_contexts(result, issued), paths):
+        reference = DocxTemplate(str(TEMPLATE))
+        reference.render(context, jinja_env=plain, autoescape=True)
+        made = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(f"{W}body")
+        assert etree.tostring(made, method="c14n") == etree.tostring(reference.docx.element.body, method="c14n")

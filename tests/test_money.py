@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jixi_batch.lpr import LprTable
-from jixi_batch.money import (apply_rate, format_percent, format_yuan, percent, percent_of,
-                              round_half_up_div, spread_largest_remainder, yuan_texts, yuan_to_fen)
+from jixi_batch.money import (apply_rate, format_percent, format_yuan, percent_of, round_half_up_div,
+                              spread_largest_remainder, yuan_texts)
+from jixi_batch.policy import percent, yuan_to_fen
 
 
 @pytest.mark.parametrize("fen, rate, expected", [

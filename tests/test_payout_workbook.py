@@ -9,6 +9,7 @@ import pytest
 
 from jixi_batch import model
 from jixi_batch.model import SHEET_ORDER
+from jixi_batch.policy import default_policy_path, load_policy
 from jixi_batch.tables import Customs, Firms, Loans, OtherAwards
 from jixi_batch.payout_workbook import (
     CHECK_BAD,
@@ -115,7 +116,7 @@ def _result(**kw) -> model.RunResult:
     total = int(lines["approved_fen"].sum())
     base = dict(
         year=2023,
-        policy={"policy": {"title": "《2023年度鸡西市支持对外贸易发展的若干措施》"}},
+        policy=load_policy(default_policy_path(2023)),
         policy_path="jixi_batch/policies/2023.yaml",
         program_version="0.1.0",
         run_time="2024-04-15 09:30:12",

@@ -5,12 +5,11 @@ import csv
 from pathlib import Path
 
 import openpyxl
-import yaml
 
+from jixi_batch.policy import default_policy_path, load_policy
 from jixi_batch.reading.codes import check_char
 
-POLICY_PATH = Path(__file__).resolve().parents[1] / "jixi_batch" / "policies" / "2023.yaml"
-POLICY = yaml.safe_load(POLICY_PATH.read_text(encoding="utf-8"))
+POLICY = load_policy(default_policy_path(2023))
 
 CUSTOMS_HEADER = ["序号", "年月", "统一社会信用代码", "企业名称", "进出口", "贸易方式", "商品编码",
                   "商品名称", "数量", "计量单位", "金额(元)"]

@@ -1,6 +1,8 @@
 """Each rule at, just below and just above each threshold (POLICY.md "Rules")."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from factories import bundle, code, customs, firm, loan, other, province
@@ -198,6 +200,22 @@ def test_a5f_cap_and_requires_a5x():
     not_qualified = _a5f([], fee_fen=100_000, claim_fen=499_999_999)
     assert approved(not_qualified, "A5F") is None
     assert "申报条件不符" in review_categories(not_qualified)
+
+
+def test_a5f_follows_the_dependency_the_policy_file_declares():
+    """requires: A5X in the shipped file; the same firms under a file that says requires: A5G."""
+    rules = replace(POLICY.rules, A5F=replace(POLICY.rules.A5F, requires="A5G"))
+    requires_a5g = replace(POLICY, rules=rules)
+    exporter = dict(customs_rows=[customs(C, 10_000_000)],
+                    firm_rows=[firm(C, local_export_fen=600_000_000, bank_fee_fen=100_000)])
+    assert approved(run(**exporter), "A5F") == 50_000
+    under_a5g = calculate(bundle(**exporter), requires_a5g, "report")
+    assert approved(under_a5g, "A5X") is not None and approved(under_a5g, "A5F") is None
+    assert "未达到生产加工型企业增量奖励条件（第五条第（二）项“同时给予”）" in " ".join(under_a5g.review["说明"])
+    grower = dict(customs_rows=[customs(C, 10_000_000)],
+                  firm_rows=[firm(C, processing_type=True, bank_fee_fen=100_000)])
+    assert approved(run(**grower), "A5F") is None
+    assert approved(calculate(bundle(**grower), requires_a5g, "report"), "A5F") == 50_000
 
 
 def test_a5f_loan_before_the_lpr_table_is_listed():

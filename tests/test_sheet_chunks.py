@@ -209,7 +209,7 @@ def _bundle(folder: Path):
     from jixi_batch.reading import read_inputs
 
     paths = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")
-    return read_inputs(paths, load_policy(default_policy_path(2023)).data)
+    return read_inputs(paths, load_policy(default_policy_path(2023)))
 
 
 def _count_blocks(monkeypatch) -> dict:

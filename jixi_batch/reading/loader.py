@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import REVIEW_COLS, SHEET_ORDER, InputFile, SheetAccount
+from ..policy import Policy
 from ..review import empty as _empty_review, review_frame
 from ..tables import APPLICATION_TABLES, ROLE_LABELS, TABLE_BY_ROLE, Customs, Firms, Loans, OtherAwards, Province
 from . import codes as codes_mod
@@ -66,7 +67,7 @@ class _FileRead:
     has_sheet_names: bool = True
 
 
-def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
+def read_inputs(paths: list[Path], policy: Policy, year: int | None = None,
                 books: Workbooks | None = None) -> InputBundle:
     """Read the clerk's input files (InputError with a Chinese message when the run cannot proceed).
 
@@ -75,7 +76,7 @@ def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
     the small ones are done while the biggest is still being parsed; everything after
     (console lines, warnings, checks, tables) follows the order of ``paths``.
     """
-    ctx = ReadContext.from_policy(policy or {})
+    ctx = ReadContext.from_policy(policy)
     paths = [Path(p) for p in paths]
     console = [f"{p.name}：Excel临时文件，已跳过" for p in paths if p.name.startswith("~$")]
     paths = [p for p in paths if not p.name.startswith("~$")]
@@ -98,7 +99,7 @@ def read_inputs(paths: list[Path], policy: dict, year: int | None = None,
     ordered = [reads[i] for i in sorted(reads)]
     warnings = [w for read in ordered for w in read.warnings]
     _check_roles(ordered, warnings)
-    return _assemble(ordered, policy or {}, year, warnings, console)
+    return _assemble(ordered, policy, year, warnings, console)
 
 
 def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
@@ -293,7 +294,7 @@ def _choose_year(rows: Counter, year: int | None, warnings: list[str]) -> tuple[
     return chosen, line
 
 
-def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: list[str],
+def _assemble(reads: list[_FileRead], policy: Policy, year: int | None, warnings: list[str],
               console: list[str]) -> InputBundle:
     results = [r for read in reads for r in read.results]
     accounts = {(r.file, r.sheet): r.account for r in results}
@@ -302,9 +303,8 @@ def _assemble(reads: list[_FileRead], policy: dict, year: int | None, warnings: 
     copied: Counter = Counter()
     customs = _without_copies(_concat(results, Customs.role), results, Customs.role, accounts, reviews, copied)
     y, year_line = _choose_year(sum((r.year_months for r in results), Counter()), year, warnings)
-    policy_year = (policy.get("policy") or {}).get("year")
-    if policy_year is not None and int(policy_year) != y:
-        warnings.append(f"计算年度 {y} 与政策文件的年度 {policy_year} 不一致，请确认使用了正确的政策文件")
+    if policy.year != y:
+        warnings.append(f"计算年度 {y} 与政策文件的年度 {policy.year} 不一致，请确认使用了正确的政策文件")
     _warn_overlaps(reads, customs, warnings)
 
     in_scope = customs["year"].isin([y, y - 1]).to_numpy()

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import REVIEW_COLS, SheetAccount
+from ..policy import Policy
 from ..review import empty as empty_review
 from ..tables import Customs, Firms, Table
 from . import codes as codes_mod
@@ -67,17 +68,13 @@ class ReadContext:
     memos: dict = field(default_factory=dict)
 
     @classmethod
-    def from_policy(cls, policy: dict) -> "ReadContext":
-        items = {_key(str(name)): (str(name), str(rule)) for name, rule in
-                 (policy.get("province_items") or {}).items()}
-        rule_ids = {str(r) for r in (policy.get("rule_order") or [])}
-        codes = policy.get("codes") or {}
+    def from_policy(cls, policy: Policy) -> "ReadContext":
+        items = {_key(name): (name, rule) for name, rule in policy.province_items.items()}
         tonnes = {}
-        for unit, per in (codes.get("quantity_units") or {}).items():
-            tonnes[str(unit)] = tonnes[_key(str(unit))] = Decimal(str(per))
-        modes = {V.trade_mode_key(str(name)): str(code).zfill(4)
-                 for name, code in ((codes.get("trade_mode_names") or {}).get("values") or {}).items()}
-        return cls(items, rule_ids, tonnes, modes)
+        for unit, per in policy.codes.tonnes_per_unit.items():
+            tonnes[unit] = tonnes[_key(unit)] = per
+        modes = {V.trade_mode_key(name): code for name, code in policy.codes.trade_mode_names.values.items()}
+        return cls(items, set(policy.rule_order), tonnes, modes)
 
 
 @dataclass

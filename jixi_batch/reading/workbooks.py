@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import InputError
 from .opening import CALAMINE_ERRORS, OpenedFile, calamine_failure
 from .prefetch import Prefetch
 

@@ -183,7 +183,6 @@ def cases() -> list[Case]:
     # the sample province list: row index 1 = header, 2..24 = firms, 25 = 合计
     p_hdr = prov[1]
     firm_rows = list(range(2, len(prov) - 1))
-    first_code = code_at(prov, 2)
 
     # --- 00 the clean samples ------------------------------------------------------------
     c = case("00_clean", "正确的样例数据（对照组）", "正常计算；其他用例与它比对兑现金额")
