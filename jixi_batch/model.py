@@ -50,6 +50,7 @@ class SheetAccount:
     rows_used: int = 0
     rows_review: int = 0
     rows_total_skipped: int = 0
+    rows_hidden: int = 0            # of rows_read: hidden or filtered out in the file, read all the same
 
     @property
     def balanced(self) -> bool:

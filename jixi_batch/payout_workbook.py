@@ -67,6 +67,7 @@ CHECK_NOTE = (
     "核对关系：读取行数 = 使用行数 + 待核查行数 + 合计行跳过数。"
     "“✓ 平衡”表示该工作表读到的每一行都有去向（计入测算、列入待核查或作为合计行跳过）；"
     "“✗ 不平衡”请联系技术人员。"
+    "“其中隐藏行数”是读取行数中在原表里被隐藏或筛选掉的行：这些行照常读取和计算，如不应计算，请删除后重新运行。"
 )
 
 MODE_LABELS = {"report": "按测算兑现(report)", "prorate": "按比例压减(prorate)"}
@@ -406,6 +407,7 @@ def _write_check(wb, styles: Styles, result: model.RunResult, title: str) -> Non
         _Col("使用行数", "int", [a.rows_used for a in accts]),
         _Col("待核查行数", "int", [a.rows_review for a in accts]),
         _Col("合计行跳过数", "int", [a.rows_total_skipped for a in accts]),
+        _Col("其中隐藏行数", "int", [a.rows_hidden for a in accts]),
     ]
     ws = wb.add_worksheet(SHEET_CHECK)
     headers = [c.header for c in cols] + ["核对"]

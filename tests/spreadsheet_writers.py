@@ -444,14 +444,15 @@ def write_ods(path, sheets, merges=None, hidden=()):
 # Excel 2003 XML Spreadsheet (SpreadsheetML)
 
 
-def write_spreadsheetml(path, sheets, merges=None, hidden=()):
+def write_spreadsheetml(path, sheets, merges=None, hidden=(), hidden_rows=None):
     """Write an Excel 2003 XML Spreadsheet (the format often saved under an .xls name).
 
     Cells are Data ss:Type Number/String/Boolean/DateTime (dates get a date style);
     skipped cells and rows use ss:Index, merges ss:MergeAcross/ss:MergeDown (values
-    in covered cells are dropped). Hidden sheets use WorksheetOptions/Visible.
+    in covered cells are dropped). Hidden sheets use WorksheetOptions/Visible; hidden rows
+    ({sheet: 0-based rows}) ss:Hidden="1".
     """
-    merges, hidden = merges or {}, set(hidden)
+    merges, hidden, hidden_rows = merges or {}, set(hidden), hidden_rows or {}
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n'
         '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
@@ -475,7 +476,8 @@ def write_spreadsheetml(path, sheets, merges=None, hidden=()):
             cols = [c for c in cols if (r, c) not in covered]
             if not cols:
                 continue
-            out.append(f'<Row ss:Index="{r + 1}">' if r != next_row else "<Row>")
+            hide = ' ss:Hidden="1"' if r in hidden_rows.get(name, ()) else ""
+            out.append(f'<Row ss:Index="{r + 1}"{hide}>' if r != next_row else f"<Row{hide}>")
             next_col = 0
             for c in cols:
                 value = row[c] if c < len(row) else None

@@ -35,7 +35,7 @@ LINE_HEADERS = [
     "计算说明",
 ]
 REVIEW_FIXED = ["类别", "文件", "工作表", "行号", "统一社会信用代码", "企业名称", "说明"]
-CHECK_HEADERS = ["文件", "工作表", "角色", "读取行数", "使用行数", "待核查行数", "合计行跳过数", "核对"]
+CHECK_HEADERS = ["文件", "工作表", "角色", "读取行数", "使用行数", "待核查行数", "合计行跳过数", "其中隐藏行数", "核对"]
 
 RULES = [
     model.RuleInfo("A1", "大型外贸主体市级奖励", "第一条", "对年度新增进出口额……"),
@@ -303,7 +303,7 @@ def test_print_and_view_setup(book):
 def test_check_sheet(book):
     wb = openpyxl.load_workbook(book)
     ws = wb["数据核对"]
-    marks = [ws.cell(row=r, column=8).value for r in range(2, 5)]
+    marks = [ws.cell(row=r, column=9).value for r in range(2, 5)]
     assert marks == [CHECK_OK, CHECK_OK, CHECK_BAD]
     assert CHECK_OK == "✓ 平衡" and CHECK_BAD == "✗ 不平衡"
     assert ws.cell(row=2, column=3).value == "海关数据"

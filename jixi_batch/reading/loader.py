@@ -192,7 +192,7 @@ def _read_sheet(sheet: Sheet, place: Place, ctx: ReadContext):
     layout = detect_layout(grid, sheet.merges, place, ctx.tonnes_per_unit)
     if layout is None or not layout.complete:
         return layout
-    reader = SheetReader(layout, place.file, place.sheet, ctx, sheet.merges)
+    reader = SheetReader(layout, place.file, place.sheet, ctx, sheet.merges, lambda: sheet.hidden_rows)
     start = layout.data_row
     width = max([layout.width, grid.shape[1]] + [i + 1 for i in layout.indexes])
     grid, filled = join_blocks([(0, 0, grid, filled)], width)
@@ -201,7 +201,13 @@ def _read_sheet(sheet: Sheet, place: Place, ctx: ReadContext):
         # in the sheet's columns: the empty ones left of its first cell, and at least to the header's last
         g, f = join_blocks([(0, block.col, block.grid, block.filled)], width)
         reader.rows(g, f, block.row)
-    return reader.result()
+    result = reader.result()
+    hidden = result.account.rows_hidden
+    if hidden:
+        how = "隐藏或被筛选掉" if sheet.filtered else "隐藏"
+        result.notes.append(f"有 {hidden:,} 行数据在表格中被{how}，已照常读取和计算（隐藏不等于删除）；"
+                            "如这些行不应计算，请删除后重新运行")
+    return result
 
 
 def _roles_of(read: _FileRead) -> list[str]:

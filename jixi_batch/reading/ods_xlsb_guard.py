@@ -24,14 +24,19 @@ _COLS_RE = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _VALUE_RE = re.compile(rb"office:value-type=")
 _ROW_SPAN_RE = re.compile(rb'table:number-rows-spanned="(\d+)"')
 _COL_SPAN_RE = re.compile(rb'table:number-columns-spanned="(\d+)"')
+_HIDDEN_RE = re.compile(rb'table:visibility="(?:collapse|filter)"')
 
 
-def scan_ods(zf: zipfile.ZipFile, file_name: str) -> dict[str, list[tuple[int, int, int, int]]]:
+def scan_ods(zf: zipfile.ZipFile, file_name: str) -> tuple[dict[str, list[tuple[int, int, int, int]]],
+                                                            dict[str, list[int]]]:
     """Refuse an .ods whose sheet, its repeats multiplied out, is bigger than the limits; return
-    each sheet's merged ranges (calamine does not report them for .ods)."""
+    each sheet's merged ranges (calamine does not report them for .ods) and its hidden rows that
+    hold something (``table:visibility`` collapse, or filter: filtered out), 0-based."""
     data = zf.read("content.xml")
     merges: dict[str, list] = {}
+    hidden: dict[str, set] = {}
     sheet, row_at, row_repeat, col_at, rows, width = "", 0, 1, 0, 0, 0
+    row_hidden = False
     for m in _ODS_TAG_RE.finditer(data):
         tag, attrs, closing_tag = m.group(1), m.group(2) or b"", m.group(4)
         if closing_tag == b"table-row":
@@ -44,9 +49,11 @@ def scan_ods(zf: zipfile.ZipFile, file_name: str) -> dict[str, list[tuple[int, i
             sheet = name.group(1).decode("utf-8", "replace") if name else ""
             row_at = rows = width = 0
             merges[sheet] = []
+            hidden[sheet] = set()
         elif tag == b"table-row":
             repeat = _ROWS_RE.search(attrs)
             row_repeat, col_at = (int(repeat.group(1)) if repeat else 1), 0
+            row_hidden = _HIDDEN_RE.search(attrs) is not None
             if m.group(3):                 # an empty row (<table:table-row/>)
                 row_at += row_repeat
         else:
@@ -55,11 +62,13 @@ def scan_ods(zf: zipfile.ZipFile, file_name: str) -> dict[str, list[tuple[int, i
             if _VALUE_RE.search(attrs) or (not m.group(3) and tag == b"table-cell"):
                 rows, width = max(rows, row_at + row_repeat), max(width, col_at + count)
                 _check(file_name, sheet, rows, width)
+                if row_hidden:
+                    hidden[sheet].update(range(row_at, row_at + row_repeat))
             spans = [int(x.group(1)) if x else 1 for x in (_ROW_SPAN_RE.search(attrs), _COL_SPAN_RE.search(attrs))]
             if tag == b"table-cell" and spans != [1, 1]:
                 merges[sheet].append((row_at, col_at, row_at + spans[0] - 1, col_at + spans[1] - 1))
             col_at += count
-    return merges
+    return merges, {name: sorted(rows_) for name, rows_ in hidden.items() if rows_}
 
 
 def _check(file_name: str, sheet: str, rows: int, cols: int) -> None:

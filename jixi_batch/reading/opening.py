@@ -26,6 +26,7 @@ from . import sheet_chunks, text_tables
 from .errors import InputError
 from . import xlsx_guard
 from .ods_xlsb_guard import scan_ods, scan_xlsb
+from .xls_rows import hidden_rows as xls_hidden_rows
 from .xlsx_guard import measure_chunk, scan_workbook
 
 # read by calamine (a workbook) or as text (CSV, and the HTML or XML tables saved as .xls)
@@ -75,6 +76,7 @@ class OpenedFile:
     hidden: list[str] = field(default_factory=list)
     scans: dict = field(default_factory=dict)
     merges: dict = field(default_factory=dict)
+    hidden_rows: dict = field(default_factory=dict)     # sheet -> 0-based hidden rows (.ods; .xlsx: its scan)
 
     def parse_whole(self, name: str):
         """The sheet ``name`` parsed in one piece (when its chunks cannot be joined), its cells
@@ -171,7 +173,7 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
     """Guards, then calamine: the visible worksheets parsed, the hidden ones named."""
     import python_calamine
 
-    scans, merges = {}, {}
+    scans, merges, hidden_rows = {}, {}, {}
     if data.startswith(ZIP_MAGIC):
         check_zip(path)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -179,11 +181,13 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
             if "xl/workbook.bin" in names:
                 merges = scan_xlsb(zf, path.name)
             elif "content.xml" in names:
-                merges = scan_ods(zf, path.name)
+                merges, hidden_rows = scan_ods(zf, path.name)
             else:    # a sheet to be cut into chunks is measured as it is cut
                 scans = scan_workbook(zf, path.name, sheet_chunks.worth_cutting if submit else None)
     elif _is_encrypted_ole(data):
         raise password(path)
+    elif data.startswith(OLE_MAGIC):
+        hidden_rows = xls_hidden_rows(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible, hidden = [], []
@@ -202,7 +206,7 @@ def _open_excel(path: Path, data: bytes, sha: str, submit: Submit | None) -> Ope
     except CALAMINE_ERRORS as exc:  # calamine's own error types for a bad workbook
         raise calamine_failure(path, exc) from exc
     return OpenedFile(path, sha, kind="workbook", data=data, sheets=sheets, hidden=hidden, scans=scans,
-                      merges=merges)
+                      merges=merges, hidden_rows=hidden_rows)
 
 
 def _submit_parse(path: Path, data: bytes, scan, scans: dict, submit: Submit | None, merges: dict) -> list[Future]:
@@ -225,9 +229,11 @@ def _submit_parse(path: Path, data: bytes, scan, scans: dict, submit: Submit | N
                 chunks = sheet_chunks.chunk_xml(stream, tail=tail)
                 if chunks is not None:
                     books = sheet_chunks.ChunkWorkbooks(zf, scan.member, {s.member for s in scans.values()})
-                    parts = [submit(_measure_and_parse, books.build(pieces), pieces[1], scan.name, path.name)
+                    parts = [submit(_measure_and_parse, books.build(pieces), pieces[1], scan, path.name)
                              for pieces in chunks]
-                    merges[scan.name] = sheet_chunks.merged_ranges(b"".join(tail))
+                    after_rows = b"".join(tail)
+                    merges[scan.name] = sheet_chunks.merged_ranges(after_rows)
+                    scan.filtered = xlsx_guard.has_filter(after_rows)
                     return parts
             _measure_whole(path, data, scan)
             return [submit(_parse_sheet, data, scan.name)]
@@ -243,10 +249,11 @@ def _measure_whole(path: Path, data: bytes, scan) -> None:
         xlsx_guard.measure(zf, scan, path.name)
 
 
-def _measure_and_parse(book: bytes, body: bytes, name: str, file_name: str):
-    """One chunk of a cut sheet: its cells counted (xlsx_guard.measure_chunk), then parsed."""
-    measure_chunk(body, file_name, name)
-    return _parse_sheet(book, name)
+def _measure_and_parse(book: bytes, body: bytes, scan, file_name: str):
+    """One chunk of a cut sheet: its cells counted and hidden rows noted (xlsx_guard.measure_chunk),
+    then parsed."""
+    measure_chunk(body, file_name, scan)
+    return _parse_sheet(book, scan.name)
 
 
 def _parse_sheet(book: bytes, name: str):

@@ -22,7 +22,7 @@ SPREADSHEETML_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
-Sheets = list[tuple[str, list[list], list[tuple[int, int, int, int]]]]
+Sheets = list[tuple]      # (name, rows, merges (first row, first col, last row, last col)[, hidden rows])
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -262,10 +262,12 @@ def _spreadsheetml_sheets(path: Path, root, ns: str) -> Sheets:
         name = ws.get(ns + "Name") or f"Sheet{number + 1}"
         if (ws.get(ns + "Visible") or "").lower().startswith("sheethidden"):
             continue
-        cells, merges, height, width = {}, [], 0, 0
+        cells, merges, height, width, hidden = {}, [], 0, 0, []
         r = -1
         for row in ws.iter(ns + "Row"):
             r = _index(row.get(ns + "Index"), r + 1)
+            if row.get(ns + "Hidden") in ("1", "true"):
+                hidden.append(r)
             c = -1
             for cell in row.findall(ns + "Cell"):
                 c = _index(cell.get(ns + "Index"), c + 1)
@@ -283,7 +285,7 @@ def _spreadsheetml_sheets(path: Path, root, ns: str) -> Sheets:
         grid = [[None] * width for _ in range(height)]
         for (i, j), value in cells.items():
             grid[i][j] = value
-        sheets.append((name, grid, merges))
+        sheets.append((name, grid, merges, hidden))
     return sheets
 
 

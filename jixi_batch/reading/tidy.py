@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -149,8 +150,10 @@ def _message(header: str, errors: np.ndarray, mask: np.ndarray) -> np.ndarray:
 class SheetReader:
     """Reads the data rows of one sheet, a block at a time (:meth:`rows`), into one result."""
 
-    def __init__(self, layout: Layout, file: str, sheet: str, ctx: ReadContext, merges=()):
+    def __init__(self, layout: Layout, file: str, sheet: str, ctx: ReadContext, merges=(),
+                 hidden_rows: Callable[[], list[int]] = list):
         self.layout = layout
+        self.hidden_rows = hidden_rows      # the sheet's hidden rows known so far (workbooks.Sheet)
         self.file, self.sheet, self.ctx = file, sheet, ctx
         self.memos = ctx.memos
         self.parts: list[SheetResult] = []
@@ -166,8 +169,11 @@ class SheetReader:
         merged = None
         if self.merges:
             region, filled, merged = self._fill_merges(region, filled, start)
+        hidden = np.zeros(len(region), dtype=bool)
+        rows = np.asarray(self.hidden_rows(), dtype=np.int64)
+        hidden[rows[(rows >= start) & (rows < start + len(region))] - start] = True
         self.parts.append(_tidy_rows(region, filled, start, self.layout, self.file, self.sheet, self.ctx,
-                                     self.memos, merged))
+                                     self.memos, merged, hidden))
 
     def _fill_merges(self, region: np.ndarray, filled, start: int):
         """A value written once in a cell merged down over rows applies to every row it spans; a
@@ -247,7 +253,7 @@ def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dic
 
 
 def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout: Layout, file: str, sheet: str,
-               ctx: ReadContext, memos: dict, merged: dict | None) -> SheetResult:
+               ctx: ReadContext, memos: dict, merged: dict | None, hidden: np.ndarray) -> SheetResult:
     table = layout.table
     filled = cell_filled(region, filled, layout.width) if region.size \
         else np.zeros(region.shape, dtype=bool)
@@ -344,7 +350,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     review = problems.frame(file, sheet, rownum, code_text, names, col_order)
     account = SheetAccount(file=file, sheet=sheet, role=table.role, rows_read=rows_read,
                            rows_used=int(used.sum()), rows_review=int(problems.bad.sum()),
-                           rows_total_skipped=int(totals.sum()))
+                           rows_total_skipped=int(totals.sum()), rows_hidden=int((hidden & nonempty).sum()))
     return SheetResult(file, sheet, table.role, frame, review, account, headers, warnings, year_months, percent_ones,
                        prints=prints)
 
@@ -423,7 +429,8 @@ def merge_results(parts: list[SheetResult]) -> SheetResult:
         review = pd.concat(reviews, ignore_index=True) if reviews else first.review
         account = SheetAccount(file=first.file, sheet=first.sheet, role=first.role,
                                **{k: sum(getattr(p.account, k) for p in parts)
-                                  for k in ("rows_read", "rows_used", "rows_review", "rows_total_skipped")})
+                                  for k in ("rows_read", "rows_used", "rows_review", "rows_total_skipped",
+                                            "rows_hidden")})
         ones: dict[str, int] = {}
         for part in parts:
             for header, count in part.percent_ones.items():

@@ -53,8 +53,11 @@ class Sheet:
     """One visible worksheet: its name, its merged ranges and its cells as blocks."""
 
     def __init__(self, name: str, *, grid=None, parts=None, parse_whole: Callable | None = None,
-                 merges: list[Range] | None = None, path: Path | None = None, uncached: dict | None = None):
+                 merges: list[Range] | None = None, path: Path | None = None, uncached: dict | None = None,
+                 scan=None, hidden_rows: list[int] | None = None):
         self.name = name
+        self._scan = scan                    # xlsx_guard.SheetScan: hidden rows noted as the XML is measured
+        self._hidden_rows = hidden_rows or []
         self._grid = grid
         self._filled = None
         self._parts = parts
@@ -74,6 +77,17 @@ class Sheet:
                 ranges = getattr(self._parts[0].result(), "merged_cell_ranges", None) or []
                 self._merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         return self._merges
+
+    @property
+    def hidden_rows(self) -> list[int]:
+        """0-based rows marked hidden or filtered out (.xlsx, .ods); complete for the rows of the
+        blocks given so far (a cut sheet's chunks are measured as they are parsed)."""
+        return self._scan.hidden_rows if self._scan is not None else self._hidden_rows
+
+    @property
+    def filtered(self) -> bool:
+        """The sheet has a filter: some hidden rows may be filtered out rather than hidden by hand."""
+        return bool(self._scan is not None and self._scan.filtered)
 
     def blocks(self) -> Iterator[Block]:
         """The sheet's cells in row order; raises SheetRestart once if its chunks do not join."""
@@ -168,7 +182,8 @@ def _workbook(opened: OpenedFile) -> Workbook:
             scan = opened.scans.get(name)
             sheets.append(Sheet(name, parts=parts, parse_whole=functools.partial(opened.parse_whole, name),
                                 merges=opened.merges.get(name), path=path,
-                                uncached=scan.uncached if scan is not None else None))
+                                uncached=scan.uncached if scan is not None else None,
+                                scan=scan, hidden_rows=opened.hidden_rows.get(name)))
         return Workbook(path, opened.sha256, opened.kind, sheets, opened.hidden)
     if opened.kind == "html":
         tables = text_tables.read_html(path, opened.data)
@@ -176,8 +191,9 @@ def _workbook(opened: OpenedFile) -> Workbook:
         tables = text_tables.read_spreadsheetml(path, opened.data)
     else:
         tables = text_tables.read_csv(path, text_tables.decode_text(path, opened.data))
-    return Workbook(path, opened.sha256, opened.kind,
-                    [Sheet(name, grid=rows, merges=merges) for name, rows, merges in tables])
+    return Workbook(path, opened.sha256, opened.kind,       # SpreadsheetML gives its hidden rows too
+                    [Sheet(name, grid=rows, merges=merges, hidden_rows=hidden[0] if hidden else None)
+                     for name, rows, merges, *hidden in tables])
 
 
 def _reading(path: Path, read):

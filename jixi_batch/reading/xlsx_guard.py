@@ -50,6 +50,9 @@ _PLAIN_ROW = b'<row r="'
 _UNCACHED_RE = re.compile(
     rb'<c\s+r="([A-Z]{1,3})(\d{1,8})"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 _ERROR_RE = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d{1,8})"[^>]*\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+_HIDDEN_ROW_RE = re.compile(rb'<(?:[A-Za-z_][\w.\-]*:)?row\s(?:[^>"\']|"[^"]*"|\'[^\']*\')*?'
+                            rb'\bhidden\s*=\s*["\']\s*(?:1|true)\s*["\']')
+_FILTER_RE = re.compile(rb'<(?:[A-Za-z_][\w.\-]*:)?autoFilter\b')
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?/?>')
 _ATTR_RE = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL_RE = re.compile(rb'<Relationship\b[^>]*?/?>')
@@ -63,6 +66,8 @@ class SheetScan:
     cols: int = 0
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)   # (row, col) 0-based -> "=formula"
     measured: bool = False          # False: to be measured chunk by chunk as it is cut, or whole
+    hidden_rows: list[int] = field(default_factory=list)    # 0-based rows marked hidden (or filtered out)
+    filtered: bool = False          # the sheet has a filter (<autoFilter>): hidden rows may be filtered out
 
 
 def column_index(letters: bytes | str) -> int:
@@ -133,6 +138,8 @@ def measure(zf: zipfile.ZipFile, scan: SheetScan, file_name: str) -> None:
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     cells = data[start:end] if 0 <= start < end else data      # the rows (an extLst may use prefixes)
     scan.rows, scan.cols = _checked_extent(cells, file_name, scan.name)
+    scan.hidden_rows[:] = hidden_rows(cells)
+    scan.filtered = has_filter(data[end:] if 0 <= start < end else data)
     if b't="e"' in data:  # error values (#DIV/0!, #N/A): calamine gives '' for them
         for letters, digits, error in _ERROR_RE.findall(data):
             scan.uncached[(int(digits) - 1, column_index(letters) - 1)] = _unescape(error).strip() or "#错误"
@@ -147,14 +154,40 @@ class ChunkHasFormulas(Exception):
     """A chunk of a cut sheet holds formulas or error values: the sheet is read whole instead."""
 
 
-def measure_chunk(body: bytes, file_name: str, sheet: str) -> None:
-    """Count the cells of one chunk of a cut sheet (a run of whole rows) before calamine parses it.
+def measure_chunk(body: bytes, file_name: str, scan: SheetScan) -> None:
+    """Count the cells of one chunk of a cut sheet (a run of whole rows) before calamine parses it,
+    and note its hidden rows in ``scan``.
 
     InputError when they reach beyond the limits (their addresses are the sheet's own);
     ChunkHasFormulas when the chunk holds a formula or an error value (see the module docstring)."""
     if b"<f" in body or b't="e"' in body:
-        raise ChunkHasFormulas(sheet)
-    _checked_extent(body, file_name, sheet)
+        raise ChunkHasFormulas(scan.name)
+    _checked_extent(body, file_name, scan.name)
+    scan.hidden_rows.extend(hidden_rows(body))      # chunks measured in other threads: one call each
+
+
+def hidden_rows(xml: bytes) -> list[int]:
+    """The 0-based rows that ``xml`` (rows of a sheet) marks hidden — by hand or by a filter, Excel
+    writes both as ``<row r="7" hidden="1">``. A row with no address is not placed (none is known
+    to write one hidden)."""
+    out = []
+    at = xml.find(b"hidden")
+    while at >= 0:
+        start, end = xml.rfind(b"<", 0, at), xml.find(b">", at)
+        if end < 0:
+            break
+        tag = xml[start:end]
+        if _HIDDEN_ROW_RE.match(tag):
+            ref = _R_ATTR_RE.search(tag, tag.find(b" "))
+            if ref and ref.group(2) and not ref.group(1):
+                out.append(int(ref.group(2)) - 1)
+        at = xml.find(b"hidden", end)
+    return out
+
+
+def has_filter(xml: bytes) -> bool:
+    """Whether the sheet's XML after its rows holds a filter (``<autoFilter>``)."""
+    return _FILTER_RE.search(xml) is not None
 
 
 def _limit(file_name: str, sheet: str, rows: int, cols: int) -> None:
