@@ -13,16 +13,16 @@ import numpy as np
 import pandas as pd
 
 from .lpr import LprTable, interest_denominator
-from .policy import GRAMS_PER_TONNE, Policy
+from .policy import Policy
+from .reading.values import exact_quantity
 from .review import empty as empty_review, review_frame
 from .tables import Firms
-
-MILLI = 1000
 
 # the applications' columns a rule or a letter reads, by kind (tables.Firms declares them)
 APP_TEXT = Firms.fields_of("str")
 APP_FLAGS = Firms.fields_of("bool")
 APP_NUMBERS = Firms.fields_of("int64")
+APP_EXACT = Firms.fields_of("exact")         # 落地率, declared tonnes: Fractions, never rounded
 
 
 def _prefix_mask(values: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
@@ -45,12 +45,13 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     cbec = customs["trade_mode"].astype(str).isin(cbec_modes).to_numpy()
 
     coal_rows = customs.loc[this_year & imports & coal]
-    grams_per_milli = {unit: Fraction(tpu) * GRAMS_PER_TONNE / MILLI for unit, tpu in codes.tonnes_per_unit.items()}
     unit_key = coal_rows["unit"].astype(str).str.strip()
-    known = unit_key.isin(list(grams_per_milli))
-    factor = unit_key.map(lambda u: grams_per_milli.get(u, Fraction(0)))
-    grams = [int(q * f) for q, f in zip(coal_rows["quantity_milli"].tolist(), factor.tolist())]
-    coal_rows = coal_rows.assign(coal_g=np.array(grams, dtype=np.int64))
+    known = unit_key.isin(list(codes.tonnes_per_unit))
+    # tonnes exactly as declared: the threshold is compared with no rounding
+    per_unit = {unit: Fraction(tpu) for unit, tpu in codes.tonnes_per_unit.items()}
+    tonnes = [exact_quantity(q) * per_unit.get(u, Fraction(0))
+              for q, u in zip(coal_rows["quantity"].tolist(), unit_key.tolist())]
+    coal_rows = coal_rows.assign(coal_t=pd.Series(tonnes, index=coal_rows.index, dtype=object))
     unknown_units = coal_rows.loc[~known.to_numpy()]
     review = review_frame(
         category="计量单位无法换算",
@@ -74,7 +75,10 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     table["code"] = customs["code"].to_numpy()[in_years]
     grouped = table.groupby("code", sort=False).sum()
     parts = [grouped[name] for name in sums]
-    parts.append(coal_rows.groupby("code", sort=False)["coal_g"].sum().rename("coal_import_g"))
+    coal_sums: dict[str, Fraction] = {}
+    for code, t in zip(coal_rows["code"].tolist(), coal_rows["coal_t"].tolist()):
+        coal_sums[code] = coal_sums.get(code, Fraction(0)) + t
+    parts.append(pd.Series(coal_sums, dtype=object, name="coal_import_t"))
     return pd.concat(parts, axis=1), review
 
 
@@ -168,7 +172,7 @@ def build_facts(bundle, policy: Policy, lpr: LprTable) -> tuple[pd.DataFrame, pd
     province = province_facts(bundle.province, policy)
     loans, loan_review = loan_facts(bundle.loans, policy, lpr)
     firms = bundle.firms.drop_duplicates("code").set_index("code")
-    app = firms[APP_TEXT + APP_FLAGS + APP_NUMBERS].copy()
+    app = firms[APP_TEXT + APP_FLAGS + APP_NUMBERS + APP_EXACT].copy()
     app["has_app"] = True
     app["app_src_file"] = firms["src_file"]
     app["app_src_sheet"] = firms["src_sheet"]
@@ -179,11 +183,14 @@ def build_facts(bundle, policy: Policy, lpr: LprTable) -> tuple[pd.DataFrame, pd
     facts = pd.DataFrame(index=pd.Index(codes, name="code"))
     facts = facts.join(customs).join(province).join(app).join(loans)
     facts["name"] = names.reindex(facts.index).fillna("").astype(str)
-    money_cols = (["total_y", "total_y1", "cbec_y", "energy_import_y", "export_y", "coal_import_g",
+    money_cols = (["total_y", "total_y1", "cbec_y", "energy_import_y", "export_y",
                    "loan_interest_num", "loan_count", "loan_capped"]
                   + [c for c in facts.columns if c.startswith(("prov_sum_", "prov_rows_"))] + APP_NUMBERS)
     for column in money_cols:
         facts[column] = facts[column].fillna(0).astype(np.int64)
+    for column in APP_EXACT + ["coal_import_t"]:
+        facts[column] = pd.Series([v if isinstance(v, Fraction) else Fraction(0) for v in facts[column]],
+                                  index=facts.index, dtype=object)
     for column in APP_FLAGS + ["has_app"]:
         facts[column] = facts[column].fillna(False).astype(bool)
     for column in APP_TEXT + ["app_src_file", "app_src_sheet"]:

@@ -5,7 +5,7 @@ half up to the fen, once per rule line.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import numpy as np
@@ -46,6 +46,31 @@ def yuan_texts(fen, unit: str = "") -> list[str]:
     for i in np.flatnonzero(fen < 0).tolist():
         texts[i] = "-" + texts[i]
     return texts
+
+
+def round_half_up(value: Fraction) -> int:
+    """An exact amount of fen rounded half up (away from zero at .5) to a whole fen."""
+    magnitude = (abs(value.numerator) * 2 + value.denominator) // (2 * value.denominator)
+    return -magnitude if value < 0 else magnitude
+
+
+def exact_text(value: Fraction, grouping: bool = True) -> str:
+    """An exact number as the decimal it is (Fraction(99999999999, 20000000) -> '4,999.99999995'): a
+    declared figure is a decimal, so it is shown whole, never rounded; a value that is not a short
+    finite decimal (a unit conversion such as 1/3) is shown to 12 places, marked 约."""
+    value = Fraction(value)
+    den = value.denominator
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    approx = den != 1
+    with localcontext() as ctx:
+        ctx.prec = 80
+        shown = Decimal(value.numerator) / Decimal(value.denominator)
+        if approx or shown != shown.quantize(Decimal(10) ** -30, ROUND_HALF_UP):
+            approx, shown = True, shown.quantize(Decimal(10) ** -12, ROUND_HALF_UP)
+        text = format(shown.normalize(), ",f" if grouping else "f")
+    return ("约 " if approx else "") + text
 
 
 def format_percent(rate: Fraction) -> str:

@@ -25,7 +25,6 @@ from .policy_yaml import NotPlainData, load_plain_yaml
 
 POLICY_DIR = Path(__file__).parent / "policies"
 FEN_PER_YUAN = 100
-GRAMS_PER_TONNE = 1_000_000
 MAX_YUAN = 10 ** 12          # 一万亿元: far above any parameter, far below int64 fen
 
 
@@ -188,14 +187,14 @@ class Quantity:
     unit: str
 
     @property
-    def grams(self) -> int:
-        return int(self.value * GRAMS_PER_TONNE)
+    def tonnes(self) -> Fraction:
+        return Fraction(self.value)
 
 
 def _tonnes(value) -> Quantity:
-    """Tonnes, 0 to 1,000,000,000, in whole grams."""
+    """Tonnes, 0 to 1,000,000,000, at most six decimals (a gram)."""
     tonnes = _number(value)
-    if not 0 <= tonnes <= 10 ** 9 or tonnes * GRAMS_PER_TONNE != int(tonnes * GRAMS_PER_TONNE):
+    if not 0 <= tonnes <= 10 ** 9 or tonnes != tonnes.quantize(Decimal("0.000001")):
         raise ValueError(value)
     return Quantity(tonnes, "吨")
 

@@ -7,19 +7,17 @@ explanation) for the firms it applies to, and review rows for claims that fail.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from .facts import GRAMS_PER_TONNE
 from .lpr import interest_denominator
-from .money import apply_rate, format_percent, format_yuan, round_half_up_div, yuan_texts
+from .money import apply_rate, exact_text, format_percent, format_yuan, round_half_up, round_half_up_div, yuan_texts
 from .policy import Policy, article_label
 from .review import concat_reviews, review_frame
 
 RULE_LINE_COLS = ["code", "rule_id", "basis_fen", "computed_fen", "explanation"]
-PPM = 1_000_000                 # 落地率 is held in parts per million (55% -> 550000)
 
 
 def _y(fen) -> str:
@@ -31,10 +29,14 @@ def _ys(*columns) -> list[list[str]]:
     return [yuan_texts(column, " 元") for column in columns]
 
 
-def _tonnes(grams: int) -> str:
-    whole, rest = divmod(int(grams), GRAMS_PER_TONNE)
-    text = f"{whole:,}" + (f".{rest:06d}".rstrip("0") if rest else "")
-    return text + " 吨"
+def _tonnes(tonnes: Fraction) -> str:
+    """Tonnes as declared, every decimal shown: 4,999.9999995 吨 is not 5,000 吨."""
+    return exact_text(tonnes) + " 吨"
+
+
+def _percent(share: Fraction) -> str:
+    """A share of one as declared percent points: Fraction(5000001, 10000000) -> '50.00001%'."""
+    return exact_text(share * 100, grouping=False) + "%"
 
 
 def _lines(rule_id: str, rows: pd.DataFrame, basis, amount, explanation: list[str]) -> pd.DataFrame:
@@ -209,32 +211,27 @@ def rule_a5i(facts, policy):
     rid = "A5I"
     params = policy.rules.A5I
     threshold, rate, cap = params.min_import_fen, params.rate, params.cap_fen
-    min_rate_ppm = int(params.min_landing_rate * PPM)
+    min_rate = params.min_landing_rate
     applicants = facts[_applicants(facts)]
     big = applicants["energy_import_y"] >= threshold
-    landed = applicants["landing_rate_ppm"] > min_rate_ppm
+    landed = (applicants["landing_rate"] > min_rate).astype(bool)      # exact: nothing rounded before
     paid = applicants[big & landed]
-    failed = applicants[(applicants["landing_rate_ppm"] > 0) & ~(big & landed)]
+    failed = applicants[(applicants["landing_rate"] > 0).astype(bool) & ~(big & landed)]
     raw = apply_rate(paid["energy_import_y"].to_numpy(), rate)
     amount, hit = _capped(raw, cap)
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    min_rate_text = _ppm(min_rate_ppm)
+    min_rate_text = _percent(min_rate)
     value_t, raw_t = _ys(paid["energy_import_y"], raw)
-    text = [f"能源资源类商品进口额 {v} ≥ {threshold_text}，落地率 {_ppm(r)} > {min_rate_text}，"
+    text = [f"能源资源类商品进口额 {v} ≥ {threshold_text}，落地率 {_percent(r)} > {min_rate_text}，"
             f"按 {rate_text} 计 {x}{_cap_note(h, cap)}"
-            for v, r, x, h in zip(value_t, paid["landing_rate_ppm"], raw_t, hit)]
+            for v, r, x, h in zip(value_t, paid["landing_rate"], raw_t, hit)]
     review = _claim_review(
-        failed, "申报条件不符", "能源资源进口落地率(%)", [_ppm(r) for r in failed["landing_rate_ppm"]],
-        [f"申报落地率 {_ppm(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {v}"
+        failed, "申报条件不符", "能源资源进口落地率(%)", [_percent(r) for r in failed["landing_rate"]],
+        [f"申报落地率 {_percent(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {v}"
          f"（需 ≥ {threshold_text}），能源资源进口落地奖励不予计算"
-         for r, v in zip(failed["landing_rate_ppm"], *_ys(failed["energy_import_y"]))])
+         for r, v in zip(failed["landing_rate"], *_ys(failed["energy_import_y"]))])
     return _lines(rid, paid, paid["energy_import_y"].to_numpy(), amount, text), review
-
-
-def _ppm(value: int) -> str:
-    """550000 ppm -> '55%'; 505000 -> '50.5%'."""
-    return format((Decimal(int(value)) / 10_000).normalize(), "f") + "%"
 
 
 def rule_a5c(facts, policy):
@@ -242,27 +239,28 @@ def rule_a5c(facts, policy):
     (landed capped at imported), at most ``cap``."""
     rid = "A5C"
     params = policy.rules.A5C
-    min_g, per_tonne, cap = params.min_import.grams, params.fen_per_tonne, params.cap_fen
-    claimed = facts[_applicants(facts) & (facts["coal_landed_g"] > 0)]
-    ok = claimed["coal_import_g"] >= min_g
+    min_t, per_tonne, cap = params.min_import.tonnes, params.fen_per_tonne, params.cap_fen
+    claimed = facts[_applicants(facts) & (facts["coal_landed_t"] > 0).astype(bool)]
+    ok = (claimed["coal_import_t"] >= min_t).astype(bool)             # exact: nothing rounded before
     paid, failed = claimed[ok], claimed[~ok]
-    landed = np.minimum(paid["coal_landed_g"].to_numpy(), paid["coal_import_g"].to_numpy())
-    raw = round_half_up_div(landed * np.int64(per_tonne), GRAMS_PER_TONNE)
+    declared, imported = paid["coal_landed_t"].tolist(), paid["coal_import_t"].tolist()
+    landed = [min(c, i) for c, i in zip(declared, imported)]
+    raw = np.array([round_half_up(t * per_tonne) for t in landed], dtype=np.int64)   # one rounding, to the fen
     amount, hit = _capped(raw, cap)
-    over = paid["coal_landed_g"].to_numpy() > paid["coal_import_g"].to_numpy()
-    min_g_text = _tonnes(min_g)
-    text = [f"煤炭进口 {_tonnes(i)} ≥ {min_g_text}，落地 {_tonnes(l)}"
+    over = np.array([c > i for c, i in zip(declared, imported)], dtype=bool)
+    min_t_text = _tonnes(min_t)
+    text = [f"煤炭进口 {_tonnes(i)} ≥ {min_t_text}，落地 {_tonnes(l)}"
             + (f"（申报 {_tonnes(c)} 超过进口量，按进口量计）" if o else "")
             + f"，按 {format_yuan(per_tonne)} 元/吨 计 {x}{_cap_note(h, cap)}"
-            for i, l, c, o, x, h in zip(paid["coal_import_g"], landed, paid["coal_landed_g"], over, *_ys(raw), hit)]
+            for i, l, c, o, x, h in zip(imported, landed, declared, over, *_ys(raw), hit)]
     flagged = paid[over]
     review = concat_reviews([
-        _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_g"]],
-                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {min_g_text}，"
-                       f"煤炭进口落地补贴不予计算" for c, i in zip(failed["coal_landed_g"], failed["coal_import_g"])]),
-        _claim_review(flagged, "申报数超海关数", "煤炭落地数量(吨)", [_tonnes(c) for c in flagged["coal_landed_g"]],
+        _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_t"]],
+                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {min_t_text}，"
+                       f"煤炭进口落地补贴不予计算" for c, i in zip(failed["coal_landed_t"], failed["coal_import_t"])]),
+        _claim_review(flagged, "申报数超海关数", "煤炭落地数量(吨)", [_tonnes(c) for c in flagged["coal_landed_t"]],
                       [f"申报煤炭落地 {_tonnes(c)} 超过海关进口量 {_tonnes(i)}，按进口量计算"
-                       for c, i in zip(flagged["coal_landed_g"], flagged["coal_import_g"])]),
+                       for c, i in zip(flagged["coal_landed_t"], flagged["coal_import_t"])]),
     ])
     return _lines(rid, paid, None, amount, text), review
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
@@ -37,7 +38,7 @@ class Kind:
     """
 
     name: str
-    dtype: str                      # "int64", "bool", "str" or "datetime64[ns]"
+    dtype: str                      # "int64", "float64", "exact" (Fractions), "bool", "str", "datetime64[ns]"
     default: object = ""
     template: str = "text"          # data validation in the blank template
     outputs: tuple[tuple[str, str], ...] = ()
@@ -52,11 +53,11 @@ ACCOUNT = Kind("account", "str", template="account")
 BOOL = Kind("bool", "bool", False, template="yesno")
 MONEY = Kind("money", "int64", 0, template="money", money=True, number=True)             # ≥ 0, fen
 MONEY_SIGNED = Kind("money_signed", "int64", 0, template="money", money=True, number=True)  # 冲减 allowed
-QUANTITY = Kind("quantity", "int64", 0, template="qty", number=True)    # customs quantity × 1000
-TONNES = Kind("tonnes", "int64", 0, template="qty", number=True)        # declared tonnes → grams
+QUANTITY = Kind("quantity", "float64", 0.0, template="qty", number=True)  # the cell's number, unrounded
+TONNES = Kind("tonnes", "exact", Fraction(0), template="qty", number=True)   # declared tonnes, exact
 INTEGER = Kind("integer", "int64", 0, template="count", number=True)
 DAYS = Kind("integer", "int64", 0, template="days", number=True)
-PERCENT = Kind("percent", "int64", 0, template="pct", number=True)      # parts per million
+PERCENT = Kind("percent", "exact", Fraction(0), template="pct", number=True)  # a share of one, exact
 DATE = Kind("date", "datetime64[ns]", None, template="date")
 PERIOD = Kind("period", "int64", outputs=(("year", "int64"), ("month", "int64")))   # month 0: whole year
 DIRECTION = Kind("direction", "str")                                   # "I" import / "E" export
@@ -176,6 +177,10 @@ class Table:
                 values = np.empty(0, dtype=object)
             if dtype == "int64":
                 out[name] = pd.Series(np.asarray(values, dtype=np.int64), dtype=np.int64)
+            elif dtype == "float64":
+                out[name] = pd.Series(np.asarray(values, dtype=np.float64), dtype=np.float64)
+            elif dtype == "exact":
+                out[name] = pd.Series([Fraction(v) if v is not None else Fraction(0) for v in values], dtype=object)
             elif dtype == "bool":
                 out[name] = pd.Series(np.asarray(values, dtype=bool), dtype=bool)
             elif dtype == "datetime64[ns]":
@@ -224,7 +229,7 @@ class Customs(Table):
                       "HS", "HS8", "HS10", "8位商品编码", "10位商品编码", "八位商品编码", "十位商品编码", "商品编码(HS)",
                       "税则号列", "税则号", "税号编码", "HS商品编码", "商品代号", "产品编码"), required=True)
     goods = Column("商品名称", TEXT, ("品名", "商品名", "商品描述", "商品名称及规格"), keep=False)
-    quantity_milli = Column("数量", QUANTITY,
+    quantity = Column("数量", QUANTITY,
                             ("第一数量", "法定数量", "第一法定数量", "法定第一数量", "成交数量", "数量1"),
                             by_direction=(("I", ("进口数量", "进口第一数量", "进口量")),
                                           ("E", ("出口数量", "出口第一数量", "出口量"))))
@@ -290,11 +295,11 @@ class Firms(Table):
     processing_type = Column("生产加工型", BOOL, ("是否生产加工型", "生产加工型企业", "是否生产加工型企业",
                                               "是否为生产加工型企业", "生产加工型外贸企业", "是否生产加工型外贸企业"),
                              hint="请选择“是”或“否”；生产加工型外贸企业填“是”。", width=10)
-    landing_rate_ppm = Column("能源资源进口落地率(%)", PERCENT,
-                              ("落地率", "商品落地率", "进口落地率", "能源资源商品落地率", "能源资源进口落地率",
-                               "能源资源类商品落地率", "省内落地率"),
-                              hint="填0–100的数字，如 55 表示 55%。")
-    coal_landed_g = Column("煤炭落地数量(吨)", TONNES, ("煤炭落地量", "煤炭落地数量", "煤炭实际落地数量", "煤炭省内落地数量"),
+    landing_rate = Column("能源资源进口落地率(%)", PERCENT,
+                          ("落地率", "商品落地率", "进口落地率", "能源资源商品落地率", "能源资源进口落地率",
+                           "能源资源类商品落地率", "省内落地率"),
+                          hint="填0–100的数字，如 55 表示 55%。")
+    coal_landed_t = Column("煤炭落地数量(吨)", TONNES, ("煤炭落地量", "煤炭落地数量", "煤炭实际落地数量", "煤炭省内落地数量"),
                            hint="当年进口并落地省内使用的煤炭数量，单位：吨，不能为负数。")
     local_export_fen = Column("本地加工产品出口额(元)", MONEY, ("本地加工出口额", "本地加工产品出口金额", "本地加工产品出口额"),
                               hint="单位：元，不能为负数。")

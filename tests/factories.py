@@ -26,9 +26,9 @@ def fen(yuan) -> int:
 
 
 def customs(code_: str, amount_yuan, year: int = YEAR, direction: str = "E", trade_mode: str = "0110",
-            hs: str = "84818040", qty: int = 0, unit: str = "千克", name: str = "测试企业") -> dict:
+            hs: str = "84818040", qty: float = 0, unit: str = "千克", name: str = "测试企业") -> dict:
     return Customs.row(code=code_, name=name, year=year, month=6, direction=direction, trade_mode=trade_mode,
-                       hs_code=hs, quantity_milli=qty * 1000, unit=unit, amount_fen=fen(amount_yuan), **SRC)
+                       hs_code=hs, quantity=float(qty), unit=unit, amount_fen=fen(amount_yuan), **SRC)
 
 
 def province(code_: str, item: str, rule_id: str, amount_yuan, name: str = "测试企业") -> dict:

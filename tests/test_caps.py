@@ -20,7 +20,7 @@ def _big_article5_firm(c, **extra):
     rows = [customs(c, 60_000_000, direction="I", hs="27090000"),
             customs(c, 1_000_000, direction="I", hs="27011200", qty=30_000_000, unit="千克"),
             customs(c, 60_000_000, direction="E")]
-    app = firm(c, landing_rate_ppm=800_000, coal_landed_g=25_000_000_000, local_export_fen=6_000_000_000, **extra)
+    app = firm(c, landing_rate=Fraction(4, 5), coal_landed_t=Fraction(25_000), local_export_fen=6_000_000_000, **extra)
     return rows, app
 
 
@@ -102,7 +102,7 @@ def test_properties_no_line_above_its_cap_and_article5_within_its_cap(firms, mod
         customs_rows += [customs(c, exports), customs(c, last_year, year=2022),
                          customs(c, imports, direction="I", hs="27100000")]
         apps.append(firm(c, local_export_fen=exports * 100, processing_type=True, newly_introduced=new,
-                         bank_fee_fen=fee, landing_rate_ppm=600_000, platform_fee_fen=fee))
+                         bank_fee_fen=fee, landing_rate=Fraction(3, 5), platform_fee_fen=fee))
     result = calculate(bundle(customs_rows=customs_rows, firm_rows=apps), POLICY, mode)
     lines = result.lines
     caps = {r: POLICY.rules[r].cap_fen for r in ("A3S", "A5I", "A5C", "A5X", "A5F")}

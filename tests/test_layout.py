@@ -156,8 +156,8 @@ def test_one_quantity_column_beside_import_and_export_amounts(tmp_path):
             [202306, CODE_B, "乙", "0110", "27011200", 0, "吨", 300, 400]]
     bundle = read_inputs([_customs(tmp_path, header, rows)], POLICY)
     got = sorted(zip(bundle.customs["code"], bundle.customs["direction"], bundle.customs["amount_fen"],
-                     bundle.customs["quantity_milli"]))
-    assert got == sorted([(CODE_A, "I", 10_000, 6_000_000), (CODE_B, "I", 30_000, 0), (CODE_B, "E", 40_000, 0)])
+                     bundle.customs["quantity"]))
+    assert got == sorted([(CODE_A, "I", 10_000, 6_000), (CODE_B, "I", 30_000, 0), (CODE_B, "E", 40_000, 0)])
     assert bundle.review.loc[bundle.review["类别"] == "数量无法区分进出口", "行号"].tolist() == [3]
     assert all(a.balanced for a in bundle.accounts)
 

@@ -161,7 +161,7 @@ def test_parameters_are_typed_and_frozen():
     policy = load_policy(SHIPPED)
     assert policy.rules.A1.rate == Fraction(1, 10) and policy.rules.A1.min_increase_fen == 10_000_000_000
     assert policy.rules.A5I.min_landing_rate == Fraction(1, 2)
-    assert policy.rules.A5C.min_import.grams == 5_000 * 1_000_000 and policy.rules.A5C.min_import.unit == "吨"
+    assert policy.rules.A5C.min_import.tonnes == 5_000 and policy.rules.A5C.min_import.unit == "吨"
     assert policy.rules.A5F.requires == "A5X" and policy.rules.A5F.day_count == 360
     assert policy.fund_fen == 2_000_000_000 and policy.article5.cap_fen == 200_000_000
     assert policy.codes.tonnes_per_unit["千克"] == Decimal("0.001")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from fractions import Fraction
 
 import numpy as np
 import openpyxl
@@ -88,7 +89,7 @@ def test_aliases_full_width_line_breaks_and_wan_yuan(tmp_path):
     row = bundle.customs.iloc[0]
     assert row["amount_fen"] == 1234560          # 1.23456 万元 = 12,345.60 元
     assert row["trade_mode"] == "9610" and row["hs_code"] == "01012100" and row["direction"] == "I"
-    assert row["quantity_milli"] == 1500 and row["unit"] == "吨"
+    assert row["quantity"] == 1.5 and row["unit"] == "吨"
 
 
 def test_province_wan_yuan_and_item_normalisation(tmp_path):
@@ -219,9 +220,9 @@ def test_landing_rate_percent_cell_and_account_number(tmp_path):
     wb.save(path)
     bundle = read_inputs([customs_file(tmp_path), path], POLICY)
     firms = bundle.firms.set_index("code")
-    assert firms.loc[CODE_A, "landing_rate_ppm"] == 550000
-    assert firms.loc[CODE_C, "landing_rate_ppm"] == 700000
-    assert firms.loc[CODE_C, "coal_landed_g"] == 5_000_500_000
+    assert firms.loc[CODE_A, "landing_rate"] == Fraction(55, 100)
+    assert firms.loc[CODE_C, "landing_rate"] == Fraction(70, 100)
+    assert firms.loc[CODE_C, "coal_landed_t"] == Fraction("5000.5")
     assert firms.loc[CODE_C, "served_firms"] == 12
     # an account Excel stored as a number lost its last digits (19 digits, or a fraction): the firm's
     # row is used, the account left empty and listed for review (INPUTS.md "Fail closed")
@@ -545,3 +546,23 @@ def test_half_the_rows_unusable_is_not_most(tmp_path):
     rows = [customs_row(amount="见附件"), customs_row(amount=5)]
     bundle = read_inputs([customs_file(tmp_path, rows)], POLICY)
     assert len(bundle.customs) == 1 and balanced(bundle)
+
+
+def test_thresholds_compare_the_values_as_declared(tmp_path):
+    """INPUTS.md "Fail closed": 落地率 0.5000001 is above 50%, and 4,999,999.9995 千克 of coal is below
+    5,000 吨 — read from files, nothing is rounded before a threshold is compared."""
+    from jixi_batch.calculate import calculate
+    rows = [customs_row(code=CODE_A, direction="进口", hs="2709000000", qty=1, unit="千克", amount=6_000_000),
+            customs_row(code=CODE_B, direction="进口", hs="27011200", qty=4_999_999.9995, unit="千克",
+                        amount=1_000_000, name="鸡西乙公司")]
+    apps = write_xlsx(tmp_path / "apps.xlsx", {"企业信息": [
+        FIRM_HEADER,
+        firm_row(code=CODE_A, **{"能源资源进口落地率(%)": 0.5000001}),
+        firm_row(code=CODE_B, name="鸡西乙公司", **{"煤炭落地数量(吨)": 4000})]})
+    bundle = read_inputs([customs_file(tmp_path, rows), apps], POLICY)
+    result = calculate(bundle, POLICY, "report")
+    lines = result.lines.set_index(["code", "rule_id"])
+    assert lines.loc[(CODE_A, "A5I"), "approved_fen"] == 12_000_000        # 2% of 6,000,000.00
+    assert (CODE_B, "A5C") not in lines.index
+    refused = result.review[result.review["统一社会信用代码"] == CODE_B]
+    assert any("4,999.9999995 吨 < 5,000 吨" in m for m in refused["说明"])

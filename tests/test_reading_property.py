@@ -70,7 +70,7 @@ def test_random_csv_balance_or_input_error(rows, header_at):
 @given(cells=st.lists(CELL, max_size=20))
 def test_parsers_never_raise(cells):
     col = np.array(cells + [None], dtype=object)
-    for parser in (V.parse_text, V.parse_percent_ppm, V.parse_bool, V.parse_date, V.parse_period,
+    for parser in (V.parse_text, V.parse_percent, V.parse_bool, V.parse_date, V.parse_period,
                    V.parse_direction, V.parse_hs_code, V.parse_trade_mode, V.parse_account):
         values, errors = V.map_unique(col, parser)
         assert len(values) == len(col) == len(errors)

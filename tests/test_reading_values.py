@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -84,17 +86,39 @@ def test_map_unique_keeps_booleans_apart_from_ones():
     assert errors[1] is not None and errors[0] is None
 
 
-@pytest.mark.parametrize("raw,ppm", [
-    (55, 550000), ("55", 550000), ("55%", 550000), ("55.5％", 555000), (0.55, 550000), ("0.55", 550000),
-    (1, 1000000), ("0.5%", 5000), (None, 0), ("", 0), (0, 0), (100, 1000000),
+@pytest.mark.parametrize("raw,share", [
+    (55, "0.55"), ("55", "0.55"), ("55%", "0.55"), ("55.5％", "0.555"), (0.55, "0.55"), ("0.55", "0.55"),
+    (1, "1"), ("0.5%", "0.005"), (None, "0"), ("", "0"), (0, "0"), (100, "1"),
+    # kept exactly as declared: never rounded to a number of places
+    (0.5000001, "0.5000001"), ("50.00001%", "0.5000001"), (50.0000000001, "0.500000000001"),
 ])
-def test_percent(raw, ppm):
-    assert V.parse_percent_ppm(raw) == (ppm, None)
+def test_percent(raw, share):
+    assert V.parse_percent(raw) == (Fraction(share), None)
 
 
 @pytest.mark.parametrize("raw", ["abc", 150, "-5%", "55%%"])
 def test_percent_errors(raw):
-    assert V.parse_percent_ppm(raw)[1] is not None
+    assert V.parse_percent(raw)[1] is not None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (4_999_999.9995, "4999999.9995"), ("4,999,999.9995", "4999999.9995"), (1500, "1500"), (None, "0"),
+    (-12.5, "-12.5"), ("0.1", "0.1"),
+])
+def test_quantity_kept_as_declared(raw, expected):
+    values, errors = V.quantities(np.array([raw], dtype=object))
+    assert errors[0] is None and V.exact_quantity(values[0]) == Fraction(expected)
+
+
+def test_quantity_text_beyond_a_float_is_refused():
+    values, errors = V.quantities(np.array(["1234567890.1234567891", "12"], dtype=object))
+    assert "有效数字" in errors[0] and errors[1] is None and values[1] == 12
+
+
+def test_declared_tonnes_exact():
+    parse = V.make_exact_parser(Fraction(1, 1000), "数量（吨）")      # a column in 千克
+    assert parse(4_999_999.9995) == (Fraction("4999.9999995"), None)
+    assert parse(-1)[1] == "不能为负数" and parse("abc")[1].startswith("不是数字")
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 
@@ -115,14 +116,14 @@ def test_a4_sums_the_three_items():
 ])
 def test_a5i(imports, rate_ppm, expected):
     result = run(customs_rows=[customs(C, imports, direction="I", hs="2709000000")],
-                 firm_rows=[firm(C, landing_rate_ppm=rate_ppm)])
+                 firm_rows=[firm(C, landing_rate=Fraction(rate_ppm, 1_000_000))])
     assert approved(result, "A5I") == expected
 
 
 def test_a5i_ignores_coal_and_exports():
     result = run(customs_rows=[customs(C, 6_000_000, direction="I", hs="27011200"),
                                customs(C, 6_000_000, direction="E", hs="27090000")],
-                 firm_rows=[firm(C, landing_rate_ppm=600_000)])
+                 firm_rows=[firm(C, landing_rate=Fraction(3, 5))])
     assert approved(result, "A5I") is None
 
 
@@ -137,14 +138,43 @@ def test_a5i_ignores_coal_and_exports():
 ])
 def test_a5c(imported_kg, landed_g, expected):
     result = run(customs_rows=[customs(C, 1_000_000, direction="I", hs="27011200", qty=imported_kg, unit="千克")],
-                 firm_rows=[firm(C, coal_landed_g=landed_g)])
+                 firm_rows=[firm(C, coal_landed_t=Fraction(landed_g, 1_000_000))])
     assert approved(result, "A5C") == expected
 
 
 def test_a5c_tonnes_unit():
     result = run(customs_rows=[customs(C, 1_000_000, direction="I", hs="2701120000", qty=5_000, unit="吨")],
-                 firm_rows=[firm(C, coal_landed_g=5_000_000_000)])
+                 firm_rows=[firm(C, coal_landed_t=Fraction(5_000))])
     assert approved(result, "A5C") == 25_000_000
+
+
+# --- thresholds on exact values (INPUTS.md "Fail closed") ----------------------------
+def test_a5i_rate_a_hair_above_the_threshold_is_above():
+    # 0.5000001 (50.00001%) is above 50%; held in ppm it would round to 500000 and be refused
+    result = run(customs_rows=[customs(C, 6_000_000, direction="I", hs="2709000000")],
+                 firm_rows=[firm(C, landing_rate=Fraction("0.5000001"))])
+    assert approved(result, "A5I") == 12_000_000
+    explanation = result.lines.loc[result.lines["rule_id"] == "A5I", "explanation"].iloc[0]
+    assert "落地率 50.00001% > 50%" in explanation
+
+
+def test_a5c_imports_a_hair_below_the_threshold_are_below():
+    # 4,999,999.9995 千克 = 4,999.9999995 吨 < 5,000 吨; held in grams it would round up to 5,000 吨
+    result = run(customs_rows=[customs(C, 1_000_000, direction="I", hs="27011200", qty=4_999_999.9995, unit="千克")],
+                 firm_rows=[firm(C, coal_landed_t=Fraction(4_000))])
+    assert approved(result, "A5C") is None
+    message = " ".join(result.review["说明"])
+    assert "4,999.9999995 吨 < 5,000 吨" in message
+
+
+def test_a5c_amount_from_exact_tonnes_rounded_once():
+    # 5,000.0001 t × 50 元/吨 = 250,000.005 元 → 250,000.01: half up, once, from the exact tonnes
+    result = run(customs_rows=[customs(C, 1_000_000, direction="I", hs="27011200", qty=6_000, unit="吨")],
+                 firm_rows=[firm(C, coal_landed_t=Fraction("5000.0001"))])
+    assert approved(result, "A5C") == 25_000_001
+    result = run(customs_rows=[customs(C, 1_000_000, direction="I", hs="27011200", qty=6_000, unit="吨")],
+                 firm_rows=[firm(C, coal_landed_t=Fraction("5000.00009"))])
+    assert approved(result, "A5C") == 25_000_000     # 250,000.0045 元 → 250,000.00
 
 
 # --- A5X ----------------------------------------------------------------------

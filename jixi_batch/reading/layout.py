@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -122,7 +123,7 @@ class Binding:
     unit: str = ""                  # unit named on the header, as written
     currency: str | None = None     # currency named on the header
     name_only: bool = False
-    scale: Decimal = Decimal(1)     # cell value × scale = the tidy unit (fen, milli, grams, ppm…)
+    scale: Decimal | Fraction = Decimal(1)   # cell value × scale = the tidy unit (fen for money, tonnes)
 
 
 @dataclass
@@ -624,7 +625,7 @@ def _set_scale(binding: Binding, statement, quantity_units: dict, place: Place, 
         if tonnes is None:
             raise InputError(f"文件“{place.file}”工作表“{place.sheet}”{where}的单位“{unit}”无法识别"
                              f"（可用：{'、'.join(sorted(set(quantity_units)))}）。请按吨填写后重新运行。")
-        binding.scale = Decimal(str(tonnes)) * 1_000_000
+        binding.scale = Fraction(Decimal(str(tonnes)))         # tonnes per unit of the column
     elif kind.name == "percent":
         if unit and unit not in _PERCENT_UNITS:
             raise InputError(f"文件“{place.file}”工作表“{place.sheet}”{where}的单位“{unit}”无法识别，应为百分比（%）。")
@@ -632,7 +633,6 @@ def _set_scale(binding: Binding, statement, quantity_units: dict, place: Place, 
         if unit and unit not in _COUNT_UNITS:
             raise InputError(f"文件“{place.file}”工作表“{place.sheet}”{where}的单位“{unit}”无法识别。")
     elif kind.name == "quantity":
-        binding.scale = Decimal(1000)
         if unit and not layout.quantity_unit:
             layout.quantity_unit = unit
 

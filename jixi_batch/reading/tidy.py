@@ -227,13 +227,13 @@ def _parse_column(binding: Binding, col: np.ndarray, ctx: ReadContext, memo: dic
         unit = f"（{binding.unit}）" if binding.unit else "（元）"
         vals, errs = V.scaled_integers(col, binding.scale, kind == "money_signed", "金额" + unit)
     elif kind == "quantity":
-        vals, errs = V.scaled_integers(col, 1000, True, "数量")
+        vals, errs = V.quantities(col)
     elif kind == "tonnes":
-        vals, errs = V.scaled_integers(col, binding.scale, False, "数量（吨）")
+        vals, errs = V.map_unique(col, V.make_exact_parser(binding.scale, "数量（吨）"), memo, factors)
     elif kind == "integer":
         vals, errs = V.scaled_integers(col, 1, False, "整数", integer_only=True)
     elif kind == "percent":
-        vals, errs = V.map_unique(col, V.parse_percent_ppm, memo, factors)
+        vals, errs = V.map_unique(col, V.parse_percent, memo, factors)
     elif kind == "trade_mode":
         vals, errs = V.map_unique(col, lambda v: V.parse_trade_mode(v, ctx.trade_modes), memo, factors)
     elif kind == "period":
@@ -403,17 +403,16 @@ def _split_quantity(data: dict, paired: dict, problems: _Problems, layout: Layou
     one quantity column when the row has an amount in one direction only (a row with both and
     a quantity cannot be split: listed for review)."""
     amounts = paired["amount_fen"]
-    if "quantity_milli" in paired:
-        return {d: paired["quantity_milli"].get(d, (np.zeros(len(data["code"]), np.int64), None))[0]
-                for d in amounts}
-    quantity = np.asarray(data["quantity_milli"], dtype=np.int64)
+    if "quantity" in paired:
+        return {d: paired["quantity"].get(d, (np.zeros(len(data["code"])), None))[0] for d in amounts}
+    quantity = np.asarray(data["quantity"], dtype=np.float64)
     both = np.ones(len(quantity), dtype=bool)
     for _, present in amounts.values():
         both &= present
     both &= len(amounts) > 1
     clash = both & (quantity != 0)
     if clash.any():
-        binding = layout.bindings.get("quantity_milli")
+        binding = layout.bindings.get("quantity")
         header = binding.header if binding else "数量"
         problems.add(clash, header, quantity.astype(object), CAT_QUANTITY_SPLIT,
                      f"{header}：该行进口和出口都有金额，只有一个数量，无法区分进口数量和出口数量{NOT_USED}")
@@ -500,7 +499,7 @@ def _complete(table: type[Table], data: dict, n: int, layout: Layout, file: str,
         if not column.keep or column.field in data or column.field in layout.pairs:
             continue
         data[column.field] = np.full(n, column.kind.default, dtype=object)
-        if table is Firms or column.field in ("quantity_milli", "unit"):
+        if table is Firms or column.field in ("quantity", "unit"):
             warnings.append(f"文件“{file}”工作表“{sheet}”没有“{column.header}”列，按空值处理")
     return data, warnings
 
@@ -539,7 +538,7 @@ def _pair_table(data: dict, paired: dict, quantity: dict, used: np.ndarray, file
     for direction, (amounts, present) in paired["amount_fen"].items():
         rows = used & present
         data = dict(data, direction=np.full(len(used), direction, dtype=object), amount_fen=amounts,
-                    quantity_milli=quantity[direction])
+                    quantity=quantity[direction])
         frames.append(Customs.frame(_columns(data, Customs, rows, file, sheet, rownum)))
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values("src_row", kind="stable").reset_index(drop=True)

@@ -10,7 +10,9 @@ vectorised numpy path (:func:`scaled_integers`).
 Exactness: an Excel float goes through ``Decimal(repr(x))`` — its shortest decimal
 text, i.e. what Excel shows — and is never multiplied as a binary float where the
 product could round differently. Money is integer fen, rounded half up
-(away from zero) from the exact decimal.
+(away from zero) from the exact decimal. Rates and declared tonnes are exact Fractions, and
+the customs quantity is the cell's number itself: nothing a threshold is compared with is
+rounded (INPUTS.md "Fail closed").
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -28,7 +31,7 @@ import pandas as pd
 DASHES = {"-", "—", "–", "―", "－", "--", "——", "―", "/", "－－", "−"}
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _WS_RE = re.compile(r"\s+")
-LIMIT = Decimal(10) ** 17  # 1e17 fen (1e15 元), milli-units or ppm: larger is a typing error, never a figure
+LIMIT = Decimal(10) ** 17  # 1e17 fen (1e15 元) or units: larger is a typing error, never a figure
 
 
 def is_empty(value) -> bool:
@@ -275,16 +278,17 @@ def scaled_integers(col, scale, allow_negative: bool, what: str,
 
 # --- percent -------------------------------------------------------------------
 
-def parse_percent_ppm(value):
-    """落地率 as parts per million (55% → 550000); empty → 0.
+def parse_percent(value):
+    """落地率 as an exact share of one (55% → Fraction(11, 20)); empty → 0.
 
     Reading rule: text with a % sign (``55%``, ``55.5％``) is percent points. A plain
     number (an Excel number, or text without %) ≤ 1 and > 0 is a fraction — an Excel
     percent cell formatted 55% arrives as 0.55 — so 0.55 → 55% and 1 → 100%; a plain
-    number > 1 is percent points (55 → 55%). Above 100% or negative is an error.
+    number > 1 is percent points (55 → 55%). Above 100% or negative is an error. The
+    value is kept exactly as declared (0.5000001 is above 50%: INPUTS.md "Fail closed").
     """
     if is_empty(value):
-        return 0, None
+        return Fraction(0), None
     points = None
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value)
@@ -292,18 +296,74 @@ def parse_percent_ppm(value):
         if text.endswith("%"):
             number, error = _text_decimal(text[:-1])
             if error or number is None:
-                return 0, "不是百分比，应填写如 55 或 55%"
+                return Fraction(0), "不是百分比，应填写如 55 或 55%"
             points = number
     if points is None:
         number, error = to_decimal(value)
         if error:
-            return 0, "不是百分比，应填写如 55 或 55%"
+            return Fraction(0), "不是百分比，应填写如 55 或 55%"
         if number is None:
-            return 0, None
+            return Fraction(0), None
         points = number * 100 if 0 < number <= 1 else number
     if points < 0 or points > 100:
-        return 0, "百分比应在 0 到 100% 之间"
-    return scale_decimal(points, Decimal(10000)), None
+        return Fraction(0), "百分比应在 0 到 100% 之间"
+    return Fraction(points) / 100, None
+
+
+# --- exact quantities ------------------------------------------------------------
+
+def make_exact_parser(per_unit: Fraction, what: str):
+    """A parser: a number ≥ 0 → the exact quantity (number × ``per_unit``) as a Fraction; empty → 0."""
+    def parse(value):
+        number, error = to_decimal(value)
+        if error:
+            return Fraction(0), f"{error}，应填写{what}"
+        if number is None:
+            return Fraction(0), None
+        if abs(number) >= LIMIT:
+            return Fraction(0), f"数值过大，应填写{what}"
+        if number < 0:
+            return Fraction(0), "不能为负数"
+        return Fraction(number) * per_unit, None
+
+    return parse
+
+
+def quantities(col) -> tuple[np.ndarray, np.ndarray]:
+    """The customs 数量 column as the numbers the cells hold (float64, as Excel holds them), plus errors.
+
+    A float is kept, not a scaled integer, so nothing is rounded: the declared decimal is its
+    shortest representation (``exact_quantity``), taken before any arithmetic. Text is read as a
+    decimal and kept only when a float holds it exactly (up to 15 significant digits)."""
+    col = np.asarray(col, dtype=object)
+    kind = pd.api.types.infer_dtype(col, skipna=True) if len(col) else "empty"
+    if kind in ("integer", "floating", "mixed-integer-float", "empty"):
+        with np.errstate(invalid="ignore"):
+            x = col.astype(np.float64)
+        bad = ~np.isfinite(x) & ~np.isnan(x) | (np.abs(np.nan_to_num(x)) >= float(LIMIT))
+        errors = np.full(len(col), None, dtype=object)
+        errors[bad] = "数值过大，应填写数量"
+        return np.where(np.isnan(x) | bad, 0.0, x), errors
+    return map_unique(col, _parse_quantity)
+
+
+def _parse_quantity(value):
+    number, error = to_decimal(value)
+    if error:
+        return 0.0, f"{error}，应填写数量"
+    if number is None:
+        return 0.0, None
+    if abs(number) >= LIMIT:
+        return 0.0, "数值过大，应填写数量"
+    held = float(number)
+    if Decimal(repr(held)) != number:
+        return 0.0, "有效数字超过15位，无法精确计算，应填写数量"
+    return held, None
+
+
+def exact_quantity(value: float) -> Fraction:
+    """A quantity cell's number exactly as declared: the shortest decimal that is this float."""
+    return Fraction(Decimal(repr(float(value))))
 
 
 # --- booleans --------------------------------------------------------------------
