@@ -18,9 +18,9 @@ from .model import LINE_COLS
 from .money import format_yuan
 from .policy import Policy
 from .review import concat_reviews, review_frame
+from .review_levels import STATUS_OK, firm_status, with_levels
 from .rules import apply_rules
 
-STATUS_OK, STATUS_REVIEW = "正常", "待核查"
 
 
 @dataclass
@@ -49,9 +49,8 @@ def calculate(bundle, policy: Policy, mode: str, lpr: LprTable | None = None) ->
     lines = _finish_lines(lines, facts, policy, seq)
     firms = _firm_summary(lines, facts, policy, seq)
     bank_review = _missing_bank(firms, facts)
-    review = concat_reviews([bundle.review, fact_review, rule_review, bank_review])
-    flagged = set(review["统一社会信用代码"].dropna().astype(str))
-    firms["status"] = np.where(firms["code"].isin(flagged), STATUS_REVIEW, STATUS_OK)
+    review = with_levels(concat_reviews([bundle.review, fact_review, rule_review, bank_review]))
+    firms["status"] = firm_status(firms["code"], review)
     total = int(firms["payout_fen"].sum())
     warnings = list(bundle.warnings)
     if before > policy.fund_fen and mode == "report":

@@ -157,7 +157,7 @@ def run_batch(args) -> int:
     share = f"{percent_of(calc.total_fen, fund)}" if fund else "—"
     print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
-    print(f"获奖企业 {len(calc.firms)} 户，待核查 {len(calc.review)} 条")
+    print(review_line(calc))
     if args.pdf and not args.no_letters and pdf is None:
         from .letters import find_soffice
 
@@ -165,6 +165,18 @@ def run_batch(args) -> int:
             print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
     print(f"输出文件夹：{staged.final}")
     return 0
+
+
+def review_line(calc) -> str:
+    """获奖企业 34 户（正常 25 户、需核实 4 户、暂缓拨付 5 户）；待核查 25 条（暂缓拨付 9 条、需核实 16 条）."""
+    from .review_levels import LEVELS, STATUS_OK
+
+    firms = calc.firms["status"].value_counts()
+    rows = calc.review["级别"].value_counts()
+    by_status = "、".join(f"{s} {firms[s]} 户" for s in (STATUS_OK,) + LEVELS if firms.get(s, 0))
+    by_level = "、".join(f"{lv} {rows[lv]} 条" for lv in LEVELS if rows.get(lv, 0))
+    return (f"获奖企业 {len(calc.firms)} 户" + (f"（{by_status}）" if by_status else "")
+            + f"；待核查 {len(calc.review)} 条" + (f"（{by_level}）" if by_level else ""))
 
 
 def write_letters_into(staged, result, pdf: bool) -> Path | None:

@@ -25,6 +25,8 @@ BUDGET_MODES = ("report", "prorate")
 
 # --- review rows (待核查) -----------------------------------------------------
 REVIEW_COLS = ["类别", "文件", "工作表", "行号", "列", "值", "统一社会信用代码", "企业名称", "说明"]
+# the 待核查 sheet: the level first, then the row's facts, what to do, and columns the clerk fills in
+REVIEW_SHEET_COLS = ["级别"] + REVIEW_COLS + ["处理建议", "处理结果", "经办人", "处理日期"]
 
 # --- award lines (明细), English names inside, Chinese headers on output -----
 LINE_COLS = [
@@ -75,7 +77,7 @@ FIRM_SUMMARY_COLS = [
     "art5_cut_fen", "budget_cut_fen",
     "payout_fen",       # 兑现金额 = Σ rule columns − art5_cut − budget_cut = Σ approved
     "bank", "account",
-    "status",           # "正常" or "待核查" (any review row names the firm)
+    "status",           # 正常 / 需核实 / 暂缓拨付: the highest level of the review rows naming the firm
     "address", "contact", "phone",
 ]
 

@@ -58,7 +58,7 @@ LINE_HEADERS = [
 ]
 
 # 待核查: REVIEW_COLS are already the Chinese headers.
-REVIEW_KINDS = {"行号": "int_or_text", "说明": "wrap"}
+REVIEW_KINDS = {"行号": "int_or_text", "说明": "wrap", "处理建议": "wrap"}
 
 CHECK_HEADERS = ["文件", "工作表", "角色", "读取行数", "使用行数", "待核查行数", "合计行跳过数", "核对"]
 CHECK_OK = "✓ 平衡"
@@ -393,7 +393,8 @@ def _write_lines(wb, styles: Styles, result: model.RunResult, title: str) -> Non
 
 def _write_review(wb, styles: Styles, result: model.RunResult, title: str) -> None:
     review = result.review
-    cols = [_Col(h, REVIEW_KINDS.get(h, "text"), _values(review, h)) for h in model.REVIEW_COLS]
+    cols = [_Col(h, REVIEW_KINDS.get(h, "text"), _values(review, h) if h in review else [""] * len(review))
+            for h in model.REVIEW_SHEET_COLS]
     _table_sheet(wb, styles, SHEET_REVIEW, cols, title)
 
 
@@ -441,7 +442,7 @@ def _constant_memory(result: model.RunResult) -> bool:
     def size(frame, width: int) -> int:
         return 0 if frame is None else len(frame) * width
 
-    cells = (size(result.lines, len(LINE_HEADERS)) + size(result.review, len(model.REVIEW_COLS))
+    cells = (size(result.lines, len(LINE_HEADERS)) + size(result.review, len(model.REVIEW_SHEET_COLS))
              + size(result.firms, len(result.rules) + 10))
     return cells > CONSTANT_MEMORY_CELLS
 

@@ -439,10 +439,17 @@ MAY_REVIEW = [
     # F19 (重复申报) may also be listed as 缺少开户信息: its two bank accounts are held.
 ]
 
-# Firms whose 状态 must be 待核查 (they have an award and a review row naming them).
-STATUS_REVIEW = ["91230381MA1G7T0C4U", "91230304MA1M6Q7A5K", "91230306MA1E5JR93A",
-                 "91230306MA1X2B5J1Q", "91230305MA1GLK3T6A", "91230382MA1KPN6X3A",
-                 "91230321MA1FKJ2R41"]
+# 状态 of the firms with an award and a review row naming them (OUTPUTS.md "Review levels"):
+# 暂缓拨付 when the payee or the amount is in doubt, 需核实 when a figure deserves a look.
+STATUS_REVIEW = {
+    "91230381MA1G7T0C4U": "暂缓拨付",     # check character
+    "91230304MA1M6Q7A5K": "暂缓拨付",     # no bank account
+    "91230306MA1E5JR93A": "暂缓拨付",     # no 企业信息 row
+    "91230306MA1X2B5J1Q": "暂缓拨付",     # 重复申报
+    "91230305MA1GLK3T6A": "暂缓拨付",     # 名称不一致
+    "91230382MA1KPN6X3A": "需核实",       # claim above customs exports
+    "91230321MA1FKJ2R41": "需核实",       # landed coal above imports
+}
 
 # Total rows (合计 / 总计) at the bottom of the exports, skipped and counted.
 TOTAL_ROWS_SKIPPED = {

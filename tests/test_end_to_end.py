@@ -250,8 +250,11 @@ def test_review_status(report_run):
     firms = report_run["firms"]
     assert "状态" in firms.columns, "企业汇总 has no 状态 column"
     status = dict(zip(firms[CODE], firms["状态"].map(text)))
-    wrong = [f"{c}: {status.get(c)!r}" for c in E.STATUS_REVIEW if status.get(c) != "待核查"]
-    assert not wrong, "状态 should be 待核查:\n" + "\n".join(wrong)
+    wrong = [f"{c}: {status.get(c)!r} != {level!r}" for c, level in E.STATUS_REVIEW.items()
+             if status.get(c) != level]
+    assert not wrong, "状态:\n" + "\n".join(wrong)
+    others = {s for c, s in status.items() if c not in E.STATUS_REVIEW}
+    assert others <= {"正常", "需核实"}, others        # a failed claim never holds a payment
 
 
 def test_total_rows_skipped(report_run):

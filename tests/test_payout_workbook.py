@@ -198,8 +198,9 @@ def test_lines_money_and_format(book):
 
 def test_injected_text_stays_text(book):
     wb = openpyxl.load_workbook(book)
-    for sheet, col in [("企业汇总", 3), ("明细", 2), ("待核查", 8)]:
+    for sheet, header in [("企业汇总", "企业名称"), ("明细", "企业名称"), ("待核查", "企业名称")]:
         ws = wb[sheet]
+        col = _header(ws).index(header) + 1
         values = []
         for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             cell = row[0]

@@ -283,4 +283,4 @@ def test_missing_bank_is_listed_but_still_computed():
     result = run(province_rows=[province(C, "省级海外仓", "A3W", 0)])
     assert approved(result, "A3W") == 20_000_000
     assert "缺少开户信息" in review_categories(result)
-    assert result.firms.loc[0, "status"] == "待核查"
+    assert result.firms.loc[0, "status"] == "暂缓拨付"
