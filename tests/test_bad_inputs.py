@@ -6,6 +6,11 @@ start-up time) and must get what its expect.json says: exit status, message nami
 sheet, column, limit), no traceback, nothing written when it stops; the rows listed in 待核查;
 every other firm paid exactly as on the clean samples; and on every sheet of every run
 rows read = rows used + rows listed for review + total rows skipped (数据核对).
+
+A case may add command-line arguments (``args``, ``{case}`` standing for its folder), rows that
+must appear in 数据核对 (``data_check``), firms' 状态 (``status``), and what is in the output
+folder before the run (``output_file``: --output names a file; ``output_keep``: files a person put
+there): whatever was there is there afterwards, unchanged.
 """
 from __future__ import annotations
 
@@ -38,8 +43,8 @@ def expect_of(name: str) -> dict:
     return json.loads((CASES / name / "expect.json").read_text(encoding="utf-8"))
 
 
-def run_subprocess(case_dir: Path, out: Path, letters: bool = False) -> subprocess.CompletedProcess:
-    args = [sys.executable, str(PROCESS), "--input", str(case_dir), "--output", str(out), "--year", "2023"]
+def run_subprocess(case_dir: Path, out: Path, letters: bool = False, extra=()) -> subprocess.CompletedProcess:
+    args = [sys.executable, str(PROCESS), "--input", str(case_dir), "--output", str(out), "--year", "2023", *extra]
     if not letters:
         args.append("--no-letters")
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
@@ -47,8 +52,9 @@ def run_subprocess(case_dir: Path, out: Path, letters: bool = False) -> subproce
     return subprocess.run(args, capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
 
 
-def run_in_process(case_dir: Path, out: Path, letters: bool = False) -> tuple[int, str, str]:
-    args = ["--input", str(case_dir), "--output", str(out), "--year", "2023"] + ([] if letters else ["--no-letters"])
+def run_in_process(case_dir: Path, out: Path, letters: bool = False, extra=()) -> tuple[int, str, str]:
+    args = ["--input", str(case_dir), "--output", str(out), "--year", "2023", *extra] \
+        + ([] if letters else ["--no-letters"])
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = cli.main(args)
@@ -87,10 +93,12 @@ def assert_accounts_balance(book: Path) -> None:
 
 
 def review_matches(review: pd.DataFrame, wanted: dict) -> bool:
+    """A row of ``review`` (待核查, or 数据核对) holding every value of ``wanted``; whole numbers and
+    行号 are compared as numbers."""
     mask = pd.Series(True, index=review.index)
     for key, value in wanted.items():
-        if key == "行号":
-            mask &= pd.to_numeric(review["行号"], errors="coerce") == int(value)
+        if key == "行号" or isinstance(value, int):
+            mask &= pd.to_numeric(review[key], errors="coerce") == int(value)
         else:
             mask &= review[key].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)) \
                 == str(value)
@@ -113,7 +121,8 @@ def test_corpus_is_complete():
         files = [p for p in (CASES / name).iterdir() if p.name != "expect.json"]
         assert files or expect_of(name)["exit"] == 1, name
         total += sum(p.stat().st_size for p in (CASES / name).iterdir())
-    assert total < 5 << 20
+    # most cases are copies of the same sample files (one git blob each): the repository grows by far less
+    assert total < 8 << 20
 
 
 @pytest.mark.parametrize("name", ALL_CASES)
@@ -122,12 +131,15 @@ def test_case(name, tmp_path, clean_payouts):
     case_dir = CASES / name
     out = tmp_path / "out"
     before = {p.name: p.read_bytes() for p in case_dir.iterdir()}
+    extra = [arg.replace("{case}", str(case_dir)) for arg in expect.get("args", [])]
+    prepare_output(out, expect)
+    there = output_tree(out)
     started = time.monotonic()
     if expect["exit"] != 0:
-        proc = run_subprocess(case_dir, out, expect["letters"])
+        proc = run_subprocess(case_dir, out, expect["letters"], extra)
         code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
     else:
-        code, stdout, stderr = run_in_process(case_dir, out, expect["letters"])
+        code, stdout, stderr = run_in_process(case_dir, out, expect["letters"], extra)
     elapsed = time.monotonic() - started
     assert "Traceback" not in stderr + stdout
     assert "程序内部错误" not in stderr, stderr
@@ -140,9 +152,12 @@ def test_case(name, tmp_path, clean_payouts):
         assert text in stdout, f"{text!r} not in {stdout!r}"
     if code != 0:
         assert "错误：" in stderr and "未生成任何输出" in stderr
-        assert not out.exists() or not any(out.iterdir()), list(out.iterdir())
+        assert output_tree(out) == there, "the output folder changed"
         assert elapsed < 20, f"took {elapsed:.1f}s to refuse"
         return
+    after = output_tree(out)
+    for path, content in there.items():
+        assert after.get(path, "missing") == content, f"{path} in the output folder was changed or removed"
     book = workbook_of(out)
     assert_accounts_balance(book)
     review = sheet(book, "待核查")
@@ -155,10 +170,43 @@ def test_case(name, tmp_path, clean_payouts):
         for code_, amount in clean_payouts.items():
             if code_ not in skip:
                 assert got.get(code_) == amount, (code_, got.get(code_), amount)
+    check = sheet(book, "数据核对")
+    for wanted in expect.get("data_check", []):
+        assert review_matches(check, wanted), f"no 数据核对 row like {wanted}:\n{check.to_string()}"
+    if expect.get("status"):
+        firms = sheet(book, "企业汇总")
+        status = dict(zip(firms["统一社会信用代码"], firms["状态"]))
+        for code_, wanted in expect["status"].items():
+            assert status.get(code_) == wanted, (code_, status.get(code_), wanted)
     if expect["formula_names"]:
         assert_no_formulas_but_totals(book, expect["formula_names"])
     if expect["letters"]:
         assert_letters_inside(out)
+
+
+def prepare_output(out: Path, expect: dict) -> None:
+    """What is at --output before the run: a file (``output_file``), or files a person put in the
+    output folder (``output_keep``), made three days old: a clean-up that went by age alone would
+    remove them."""
+    if expect.get("output_file") is not None:
+        out.write_text(expect["output_file"], encoding="utf-8")
+    if expect.get("output_keep"):
+        old = time.time() - 3 * 24 * 3600
+        for relative, text in expect["output_keep"].items():
+            path = out / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for path in sorted(out.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            os.utime(path, (old, old))
+
+
+def output_tree(out: Path) -> dict[str, bytes | None]:
+    """Everything at --output: relative path -> file content (None for a folder); '.' when it is a file."""
+    if out.is_file():
+        return {".": out.read_bytes()}
+    if not out.exists():
+        return {}
+    return {str(p.relative_to(out)): (p.read_bytes() if p.is_file() else None) for p in out.rglob("*")}
 
 
 def assert_no_formulas_but_totals(book: Path, names: list[str]) -> None:

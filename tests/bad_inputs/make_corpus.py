@@ -19,6 +19,15 @@ expect.json:
     formula_names   names that must come out as text (never formulas) in the workbook
     note            the bad input, in words (README_TABLE.md is written from these)
 
+Written only by the cases that need them:
+    args            more command-line arguments; ``{case}`` stands for the case folder
+                    (e.g. ``["--policy", "{case}/政策参数.yaml"]``)
+    data_check      [{文件, 工作表?, 其中隐藏行数?, 合计行跳过数?, ...}] rows that must appear in 数据核对
+    status          {code: 状态} in 企业汇总 (e.g. "待核查")
+    output_file     ``--output`` names an existing file holding this text; it must stay as it is
+    output_keep     {path: text}: files a person put in the output folder before the run (made three
+                    days old); every one must be there, unchanged, after the run
+
 Two cases need libraries the program does not use, installed only for this script (NOT in
 requirements.txt): ``xlwt`` for the real BIFF8 ``.xls`` and ``msoffcrypto-tool`` for the
 password-protected workbook; e.g. ``pip install --target /tmp/gen_deps xlwt msoffcrypto-tool``
@@ -75,8 +84,11 @@ def grids(name: str) -> dict[str, list[list]]:
     return out
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden=(), merges=None) -> None:
-    """openpyxl workbook, rows as given; merges: {sheet: ["A1:B1", ...]}."""
+def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden=(), merges=None, hidden_rows=None,
+               filters=None) -> None:
+    """openpyxl workbook, rows as given; merges: {sheet: ["A1:B1", ...]}; hidden_rows: {sheet: [Excel
+    row numbers]}; filters: {sheet: (range, column index, [values shown])} — an autofilter (the rows it
+    filters out are given in hidden_rows, as Excel writes them)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for sheet, rows in sheets.items():
@@ -85,6 +97,12 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden=(), merges=None
             ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
         for ref in (merges or {}).get(sheet, []):
             ws.merge_cells(ref)
+        for r in (hidden_rows or {}).get(sheet, []):
+            ws.row_dimensions[r].hidden = True
+        if sheet in (filters or {}):
+            ref, col, shown = filters[sheet]
+            ws.auto_filter.ref = ref
+            ws.auto_filter.add_filter_column(col, shown)
         if sheet in hidden:
             ws.sheet_state = "hidden"
     wb.save(path)
@@ -617,6 +635,253 @@ def cases() -> list[Case]:
 
     c = case("49_excel_lock_file", "Excel 打开时留下的临时文件 ~$企业申报汇总.xlsx", "跳过临时文件，结果相同")
     c.start().path("~$企业申报汇总.xlsx").write_bytes(b"\x0c" + "张三".encode("utf-16-le") + b"\0" * 150)
+
+    # --- fail closed (INPUTS.md "Fail closed: never a silently wrong payout") -----------
+    # duplicates: counted once, each copy listed as 重复行, counted per file on the console
+    rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]          # index 2 = header, 3..505 = data, 506 = 合计
+    copy_sheet = CUSTOMS_SHEET + " (2)"
+    c = case("52_sheet_copied_in_workbook", "海关数据工作簿里把工作表复制了一份（“进出口明细 (2)”与原表完全相同）",
+             "复制表的每一行列入待核查“重复行”（“该行与文件…工作表“进出口明细”第 N 行各列相同（序号列除外），是重复行：只计算一次…”），"
+             "屏幕上说明“海关数据2023.xlsx：502 行与前面的行完全相同（重复行），只计算一次”；兑现金额不变",
+             stdout=[f"{CUSTOMS23}：502 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
+             review=[{"类别": "重复行", "文件": CUSTOMS23, "工作表": copy_sheet, "行号": 4},
+                     {"类别": "重复行", "文件": CUSTOMS23, "工作表": copy_sheet, "行号": len(rows23) - 1}],
+             data_check=[{"文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "使用行数": 502},
+                         {"文件": CUSTOMS23, "工作表": copy_sheet, "使用行数": 0, "待核查行数": 503}])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23, copy_sheet: rows23})
+
+    pasted = rows23[10:15]                            # Excel rows 11..15
+    c = case("53_customs_rows_pasted_twice", "海关数据末尾（合计行下面）又粘贴了一遍其中 5 行",
+             "粘贴的 5 行列入待核查“重复行”（“该行与本表第 11 行各列相同…”），屏幕上说明“5 行与前面的行完全相同（重复行）”；兑现金额不变",
+             stdout=[f"{CUSTOMS23}：5 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
+             review=[{"类别": "重复行", "文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "行号": len(rows23) + 1 + k,
+                      "值": str(row[2])} for k, row in enumerate(pasted)])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23 + pasted})
+
+    again = [list(prov[i]) for i in firm_rows[:3]]
+    c = case("54_province_rows_pasted_twice", "省级奖励名单中 3 行粘贴了两遍（放在合计行上面）",
+             "多出的 3 行列入待核查“重复行”，省级奖励只计一次；屏幕上说明“3 行与前面的行完全相同（重复行）”；兑现金额不变",
+             stdout=[f"{PROVINCE}：3 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
+             review=[{"类别": "重复行", "文件": PROVINCE, "行号": len(prov) + k, "值": code_at(prov, i)}
+                     for k, i in enumerate(firm_rows[:3])])
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: prov[:-1] + again + prov[-1:]})
+
+    c = case("55_firm_info_row_copied", "“企业信息”中一户企业的行原样复制了一行（各列完全相同）",
+             "复制的行列入待核查“重复行”（不是“重复申报”：内容相同，不必取舍），该企业照常计算；兑现金额不变",
+             review=[{"类别": "重复行", "文件": APPS, "工作表": "企业信息", "行号": len(firms) + 1, "值": dup_code}])
+    write_xlsx(c.start().path(APPS), {**apps, "企业信息": firms + [list(firms[dup])]})
+
+    again_file = "海关数据2023（另存）.xlsx"
+    c = case("56_customs_sheet_in_second_file", "同一张海关数据另存成了另一个文件名（“海关数据2023（另存）.xlsx”，内容相同、文件不完全相同）",
+             "另存文件的每一行列入待核查“重复行”，只计算一次；屏幕上说明“海关数据2023（另存）.xlsx：502 行与前面的行完全相同（重复行）”；兑现金额不变",
+             stdout=[f"{again_file}：502 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
+             review=[{"类别": "重复行", "文件": again_file, "工作表": CUSTOMS_SHEET, "行号": 4}],
+             data_check=[{"文件": again_file, "工作表": CUSTOMS_SHEET, "使用行数": 0, "待核查行数": 503}])
+    write_xlsx(c.start().path(again_file), {CUSTOMS_SHEET: rows23})
+
+    last_seq = max(row[0] for row in rows23[3:-1] if isinstance(row[0], (int, float)))
+    renumbered = [[int(last_seq) + 1 + k] + list(row[1:]) for k, row in enumerate(rows23[20:25])]
+    c = case("57_copies_differ_only_in_seq", "海关数据中 5 行被复制到表尾，序号列接着往下编（只有序号不同）",
+             "序号列不参与比较：5 行仍是“重复行”，列入待核查，只计算一次；兑现金额不变",
+             stdout=[f"{CUSTOMS23}：5 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
+             review=[{"类别": "重复行", "文件": CUSTOMS23, "行号": len(rows23) + k, "值": str(row[2])}
+                     for k, row in enumerate(renumbered)])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23[:-1] + renumbered + rows23[-1:]})
+
+    # hidden and filtered rows: read and computed (hiding is not deleting), counted per sheet
+    c = case("58_hidden_rows", "隐藏的行：省级奖励名单隐藏了 3 行、海关数据隐藏了 5 行（行里有数据）",
+             "隐藏行照常读取和计算；屏幕上说明“工作表“…”有 3 行数据在表格中被隐藏，已照常读取和计算（隐藏不等于删除）…”；"
+             "数据核对“其中隐藏行数”列出 3 和 5；兑现金额不变",
+             stdout=[f"{PROVINCE}：工作表“{PROVINCE_SHEET}”有 3 行数据在表格中被隐藏，已照常读取和计算（隐藏不等于删除）",
+                     f"{CUSTOMS23}：工作表“{CUSTOMS_SHEET}”有 5 行数据在表格中被隐藏，已照常读取和计算"],
+             data_check=[{"文件": PROVINCE, "工作表": PROVINCE_SHEET, "其中隐藏行数": 3, "使用行数": 21},
+                         {"文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "其中隐藏行数": 5, "使用行数": 502}])
+    c.start()
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: prov}, hidden_rows={PROVINCE_SHEET: [6, 7, 8]})
+    write_xlsx(c.path(CUSTOMS23), {CUSTOMS_SHEET: rows23}, hidden_rows={CUSTOMS_SHEET: list(range(30, 35))})
+
+    direction = rows23[2].index("进出口")
+    imports = [i + 1 for i, row in enumerate(rows23) if i > 2 and row[direction] == "进口"]
+    c = case("59_filtered_rows", f"海关数据设了筛选，只显示“出口”，{len(imports)} 行“进口”被筛选掉",
+             f"被筛选掉的行照常读取和计算；屏幕上说明“有 {len(imports)} 行数据在表格中被隐藏或被筛选掉…”；"
+             f"数据核对“其中隐藏行数”为 {len(imports)}；兑现金额不变",
+             stdout=[f"{CUSTOMS23}：工作表“{CUSTOMS_SHEET}”有 {len(imports)} 行数据在表格中被隐藏或被筛选掉，已照常读取和计算"],
+             data_check=[{"文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "其中隐藏行数": len(imports), "使用行数": 502}])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows23}, hidden_rows={CUSTOMS_SHEET: imports},
+               filters={CUSTOMS_SHEET: (f"A3:K{len(rows23)}", direction, ["出口"])})
+
+    # a mostly unusable table stops the run
+    rows = [list(x) for x in prov]
+    for i in firm_rows[:13]:
+        rows[i][4] = "待定"
+    c = case("60_unusable_table_amounts", "省级奖励名单大半行的金额写成“待定”（23 行中 13 行，另有 2 行原本就有问题）",
+             "“文件“省厅奖励名单.xlsx”工作表“拟奖励企业名单”的 23 行数据中有 15 行无法使用，超过一半。最常见的问题在“省级奖励金额（元）”列"
+             "（数据格式错误，13 处），例如第 3 行的“待定”…请核对是否选错了文件或工作表…”",
+             exit=1, stderr=[PROVINCE, PROVINCE_SHEET, "省级奖励金额（元）", "超过一半", "待定"])
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
+
+    rows = [list(x) for x in rows23]
+    cut = range(3, 3 + (len(rows23) - 4) * 3 // 5)
+    for i in cut:
+        rows[i][2] = str(rows[i][2])[:17]
+    c = case("61_unusable_table_codes", "海关数据六成行的信用代码少了最后一位（复制时被截掉）",
+             "“文件“海关数据2023.xlsx”工作表“进出口明细”的 503 行数据中有 302 行无法使用，超过一半。最常见的问题在“统一社会信用代码”列"
+             "（统一社会信用代码无效，…处），例如第 4 行的…”",
+             exit=1, stderr=[CUSTOMS23, CUSTOMS_SHEET, "统一社会信用代码", "超过一半", str(rows[3][2])])
+    write_xlsx(c.start().path(CUSTOMS23), {CUSTOMS_SHEET: rows})
+
+    # bank accounts: listed for review, the firm 待核查, amounts unchanged
+    acc = firms[0].index("银行账号")
+
+    def firm_index(code: str) -> int:
+        return next(i for i, row in enumerate(firms) if i and row[0] == code)
+
+    accounts = [
+        ("62_account_is_date", "91230302MA1CF4TL71", "银行账号被Excel改成了日期（单元格里是日期 2023-05-10）",
+         "账号是日期，可能被Excel改成了日期格式，请按文本重新填写", lambda a: dt.datetime(2023, 5, 10), False),
+        ("63_account_is_formula", "91230302MA1LQP7Y5W", "银行账号写成公式 =\"6227…\"（程序生成、没有计算结果的文件）",
+         "账号是公式（以“=”开头），不是账号本身，请填写账号数字", lambda a: f'="{a}"', True),
+        ("64_account_leading_apostrophe", "91230302MA1MRQ8A7M", "银行账号前带单引号 '6222…（从系统导出的文本）",
+         "账号前有单引号，请去掉单引号，按文本填写账号数字", lambda a: f"'{a}", True),
+        ("65_account_with_letters", "91230303MA1D2HNX5P", "银行账号里数字 0 打成了字母 O",
+         "账号含有字母，请核对", lambda a: a.replace("0", "O", 1), True),
+        ("66_account_scientific_notation", "91230302MA1N8R8B7W", "银行账号存成了数字（Excel 显示为 6.22756E+18，后几位已丢失）",
+         "账号被Excel存成了数字，超过15位的部分已经丢失", lambda a: float(a), False),
+    ]
+    for name, code, note, reason, change, pin_value in accounts:
+        r = firm_index(code)
+        new = [list(x) for x in firms]
+        new[r][acc] = change(new[r][acc])
+        wanted = {"类别": "银行账号有误", "文件": APPS, "工作表": "企业信息", "行号": r + 1, "列": "银行账号",
+                  "统一社会信用代码": code}
+        if pin_value:
+            wanted["值"] = new[r][acc]
+        review = [wanted]
+        clerk = f"待核查“银行账号有误”，说明“银行账号：{reason}…（该企业待核查）”；企业汇总中该企业状态为待核查，兑现金额不变"
+        if isinstance(new[r][acc], float):
+            review.append({"类别": "缺少开户信息", "统一社会信用代码": code})
+            clerk = (f"待核查“银行账号有误”（“银行账号：{reason}，请将该列设为文本后重新填写”）和“缺少开户信息”，"
+                     "兑现表中不写这个不完整的账号；该企业状态为待核查，兑现金额不变")
+        c = case(name, note, clerk, review=review, status={code: "待核查"})
+        write_xlsx(c.start().path(APPS), {**apps, "企业信息": new})
+
+    # total rows: a firm whose name holds 小计 is a firm; 合计 written with spaces is a total
+    rows = [list(x) for x in prov]
+    odd_code = "91230302MA1CXJ8L7"
+    odd = [len(firm_rows) + 1, "鸡西市小计量仪器有限公司", odd_code, "境外展会补贴", 50000, "黑商务发〔2024〕18号"]
+    c = case("67_total_like_firm_name_bad_code", "企业名称含“小计”（鸡西市小计量仪器有限公司），信用代码又少打了一位",
+             "不当作合计行跳过：列入待核查“统一社会信用代码无效”（“统一社会信用代码有17位，应为18位，该行未使用”），合计行跳过数仍为 1",
+             review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": len(prov), "值": odd_code,
+                      "企业名称": "鸡西市小计量仪器有限公司"}],
+             data_check=[{"文件": PROVINCE, "工作表": PROVINCE_SHEET, "合计行跳过数": 1, "待核查行数": 3}])
+    write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows[:-1] + [odd] + rows[-1:]})
+
+    c = case("68_total_rows_with_spaces", "合计行写法带空格：“合　计”（全角空格）、“总 计：”，名单中间还有一行“小 计”",
+             "都认作合计行跳过并计数（数据核对“合计行跳过数”），不列入待核查，结果相同",
+             data_check=[{"文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "合计行跳过数": 1, "待核查行数": 1},
+                         {"文件": CUSTOMS22, "合计行跳过数": 1, "待核查行数": 0},
+                         {"文件": PROVINCE, "合计行跳过数": 2, "待核查行数": 2}])
+    c.start()
+    rows = [list(x) for x in rows23]
+    rows[-1][0] = "合\u3000计"
+    write_xlsx(c.path(CUSTOMS23), {CUSTOMS_SHEET: rows})
+    rows = [list(x) for x in grids(CUSTOMS22)["Sheet1"]]
+    rows[-1][0] = "总 计："
+    write_xlsx(c.path(CUSTOMS22), {"Sheet1": rows})
+    rows = [list(x) for x in prov]
+    write_xlsx(c.path(PROVINCE), {PROVINCE_SHEET: rows[:13] + [["小 计", None, None, None, 5000000, None]] + rows[13:]})
+
+    # bad settings: the policy file given with --policy
+    shipped = (REPO / "jixi_batch" / "policies" / "2023.yaml").read_text(encoding="utf-8")
+    policy_name = "政策参数2023（修改）.yaml"
+
+    def edited(old: str, new: str) -> str:
+        assert shipped.count(old) == 1, old
+        return shipped.replace(old, new)
+
+    laughs = ['  lol0: &a0 ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]'] + [
+        f"  lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    policies = [
+        ("69_policy_negative_rate", "政策参数文件（--policy）中 A1 的比例写成负数 rate: \"-10\"",
+         "“政策参数文件“政策参数2023（修改）.yaml”的 rules.A1.rate 应为大于 0、不超过 100 的百分数…实际为“-10””",
+         ["rules.A1.rate", "-10"],
+         edited('rate: "10"                  # % of the provincial award actually received',
+                'rate: "-10"                 # % of the provincial award actually received')),
+        ("70_policy_missing_cap", "政策参数文件中删掉了 A3S 的上限（cap）",
+         "“政策参数文件“政策参数2023（修改）.yaml”缺少参数 rules.A3S.cap（大于 0 的金额（元，最多两位小数））”",
+         ["缺少参数", "rules.A3S.cap"],
+         edited('    rate: "50"                  # % of 入驻费 + 推广费\n    cap: 500000                 # 元\n',
+                '    rate: "50"                  # % of 入驻费 + 推广费\n')),
+        ("71_policy_rate_not_a_number", "政策参数文件中 A5X 的比例写成 rate: \"abc\"",
+         "“政策参数文件“政策参数2023（修改）.yaml”的 rules.A5X.rate 应为大于 0、不超过 100 的百分数…实际为“abc””",
+         ["rules.A5X.rate", "abc"],
+         edited('    rate: "2"                   # %\n', '    rate: "abc"                 # %\n')),
+        ("72_policy_yaml_alias_bomb", "政策参数文件中有 YAML 锚点/别名炸弹（10 层别名，展开后 10 亿项）",
+         "立即拒绝，不展开：“政策参数文件“政策参数2023（修改）.yaml”第 9 行使用了 YAML 锚点或别名（& 或 *），政策参数文件只能直接写出每个值”",
+         ["第 9 行", "锚点或别名"],
+         edited("policy:\n  year: 2023\n", "policy:\n  year: 2023\n" + "\n".join(laughs) + "\n")),
+        ("73_policy_yaml_python_tag", "政策参数文件中有 YAML 标记 !!python/object/apply:os.system（试图执行命令）",
+         "不执行：“政策参数文件“政策参数2023（修改）.yaml”第 9 行使用了 YAML 标记“!!python/object/apply:os.system”，政策参数文件只能写文字和数字”",
+         ["第 9 行", "!!python/object/apply:os.system"],
+         edited("  title: 《2023年度鸡西市支持对外贸易发展的若干措施》\n",
+                '  title: !!python/object/apply:os.system ["echo 政策参数文件中的命令被执行了"]\n')),
+    ]
+    for name, note, clerk, wanted, text in policies:
+        c = case(name, note, clerk, exit=1, stderr=[f"政策参数文件“{policy_name}”", *wanted],
+                 args=["--policy", "{case}/" + policy_name])
+        c.start().path(policy_name).write_text(text, encoding="utf-8")
+
+    # hostile and foreign files
+    c = case("74_last_row_16384_unaddressed_cells", "8 KB 的工作簿：最后一行（第 1048576 行）有 16,384 个不写地址的单元格 <c><v>0</v></c>",
+             "读入前拒绝：“文件“省厅奖励名单.xlsx”工作表“拟奖励企业名单”太大：数据范围 1,048,576 行 × 16,384 列…超过程序的处理上限…”",
+             exit=1, stderr=[PROVINCE, PROVINCE_SHEET, "太大", "1,048,576 行 × 16,384 列", "15,000,000"])
+    rewrite_member(SAMPLES / PROVINCE, c.start().path(PROVINCE), "xl/worksheets/sheet1.xml",
+                   lambda d: d.replace(b"</sheetData>", b'<row r="1048576">' + b"<c><v>0</v></c>" * 16384
+                                       + b"</row></sheetData>", 1))
+
+    c = case("75_wps_et_file", "企业申报汇总保存成了 WPS 表格格式（企业申报汇总.et）",
+             "“文件“企业申报汇总.et”是WPS表格（.et）格式，程序无法读取。请用原软件打开后“另存为”Excel工作簿（.xlsx）再运行。”",
+             exit=1, stderr=["企业申报汇总.et", "WPS表格", "另存为"])
+    c.start().remove(APPS)
+    book = xlwt.Workbook(encoding="utf-8")                # an .et is a compound file, like a BIFF8 .xls
+    for sheet_name, sheet_rows in apps.items():
+        sheet = book.add_sheet(sheet_name)
+        for i, row in enumerate(sheet_rows):
+            for j, v in enumerate(row):
+                if v is not None:
+                    sheet.write(i, j, v.strftime("%Y-%m-%d") if isinstance(v, (pd.Timestamp, dt.datetime)) else v)
+    book.save(str(c.path("企业申报汇总.et")))
+
+    def numbers_package(path: Path) -> None:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("Index/Document.iwa", b"\x00\x1c\x00\x00" + b"\x08\x01" * 12)
+            zf.writestr("Metadata/Properties.plist", b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                                                      b'<plist version="1.0"><dict/></plist>\n')
+
+    c = case("76_apple_numbers_file", "上年海关数据是 Apple Numbers 文件（hg_2022_export.numbers）",
+             "“文件“hg_2022_export.numbers”是Apple Numbers 表格（.numbers）格式，程序无法读取。请用原软件打开后“另存为”…（.xlsx）再运行。”",
+             exit=1, stderr=["hg_2022_export.numbers", "Numbers", "另存为"])
+    c.start().remove(CUSTOMS22)
+    numbers_package(c.path("hg_2022_export.numbers"))
+
+    c = case("77_numbers_named_xlsx", "Numbers 文件改了扩展名为 .xlsx（hg_2022_export.xlsx）",
+             "按内容识别：“文件“hg_2022_export.xlsx”是Apple Numbers 表格（.numbers）格式，程序无法读取…”",
+             exit=1, stderr=[CUSTOMS22, "Numbers", "另存为"])
+    c.start().remove(CUSTOMS22)
+    numbers_package(c.path(CUSTOMS22))
+
+    # the output folder
+    c = case("78_output_is_a_file", "--output 指向一个已有的文件（不是文件夹）",
+             "“输出位置“…”是一个文件，不是文件夹，请用 --output 指定一个文件夹。”，该文件原样保留",
+             exit=1, stderr=["是一个文件，不是文件夹", "--output"], output_file="上次的兑现表说明，请勿覆盖。\n")
+    c.start()
+
+    c = case("79_person_made_partial_folder", "输出文件夹里有经办人自己建的“.备份.partial”文件夹，还有一个名字像程序临时文件夹的"
+             "“.2023年度_20240415-093012.4242.partial”（都是三天前的）",
+             "照常运行；这两个文件夹及其中的文件原样保留（程序只清理带有自己标记文件的临时文件夹）",
+             output_keep={".备份.partial/备份说明.txt": "经办人手工备份，请勿删除。\n",
+                          ".2023年度_20240415-093012.4242.partial/兑现表草稿.txt": "草稿\n"})
+    c.start()
 
     return out
 
