@@ -23,7 +23,7 @@ Written only by the cases that need them:
     args            more command-line arguments; ``{case}`` stands for the case folder
                     (e.g. ``["--policy", "{case}/政策参数.yaml"]``)
     data_check      [{文件, 工作表?, 其中隐藏行数?, 合计行跳过数?, ...}] rows that must appear in 数据核对
-    status          {code: 状态} in 企业汇总 (e.g. "待核查")
+    status          {code: 状态} in 企业汇总 (e.g. "暂缓拨付")
     output_file     ``--output`` names an existing file holding this text; it must stay as it is
     output_keep     {path: text}: files a person put in the output folder before the run (made three
                     days old); every one must be there, unchanged, after the run
@@ -757,12 +757,12 @@ def cases() -> list[Case]:
         if pin_value:
             wanted["值"] = new[r][acc]
         review = [wanted]
-        clerk = f"待核查“银行账号有误”，说明“银行账号：{reason}…（该企业待核查）”；企业汇总中该企业状态为待核查，兑现金额不变"
+        clerk = f"待核查“银行账号有误”，说明“银行账号：{reason}…（该企业暂缓拨付）”；企业汇总中该企业状态为暂缓拨付，兑现金额不变"
         if isinstance(new[r][acc], float):
             review.append({"类别": "缺少开户信息", "统一社会信用代码": code})
             clerk = (f"待核查“银行账号有误”（“银行账号：{reason}，请将该列设为文本后重新填写”）和“缺少开户信息”，"
-                     "兑现表中不写这个不完整的账号；该企业状态为待核查，兑现金额不变")
-        c = case(name, note, clerk, review=review, status={code: "待核查"})
+                     "兑现表中不写这个不完整的账号；该企业状态为暂缓拨付，兑现金额不变")
+        c = case(name, note, clerk, review=review, status={code: "暂缓拨付"})
         write_xlsx(c.start().path(APPS), {**apps, "企业信息": new})
 
     # total rows: a firm whose name holds 小计 is a firm; 合计 written with spaces is a total
