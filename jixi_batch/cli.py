@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 import traceback
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,23 @@ def build_parser() -> ChineseArgumentParser:
                         help="专项资金模式：report 按测算兑现并提示超额；prorate 超额时按比例压减")
     parser.add_argument("--no-letters", action="store_true", help="不生成通知书")
     parser.add_argument("--pdf", action="store_true", help="同时把合并通知书转换为 PDF（需要 LibreOffice）")
+    parser.add_argument("--duplex", action="store_true",
+                        help="双面打印：合并通知书中每份通知书都从奇数页开始，两户企业不会印在同一张纸上")
+    parser.add_argument("--issue-date", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="通知书和各表的落款日期（默认：今天）")
+    parser.add_argument("--publicity-start", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="公示开始日期（默认：今天）；公示期的工作日数见政策参数文件")
     return parser
+
+
+def _date_arg(text: str) -> date:
+    """A date given on the command line: 2024-04-15 (or 2024/4/15, 20240415)."""
+    from .reading.values import parse_date
+
+    value, error = parse_date(text)
+    if error or value is None:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期，应写成如 2024-04-15")
+    return value.date() if isinstance(value, datetime) else value
 
 
 def build_template_parser() -> ChineseArgumentParser:
@@ -139,7 +155,12 @@ def run_batch(args) -> int:
         review=calc.review, accounts=bundle.accounts, files=bundle.files, fund_fen=policy.fund_fen,
         total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
         budget_mode=args.budget_mode, prorate_factor=calc.factor, warnings=calc.warnings,
+        issue_date=args.issue_date or now.date(), publicity_start=args.publicity_start or now.date(),
     )
+    deadline = policy.meta.payout.deadline(bundle.year)
+    if result.issue_date > deadline:
+        calc.warnings.append(f"落款日期 {result.issue_date:%Y年%-m月%-d日} 晚于兑现期限 {deadline:%Y年%-m月%-d日}"
+                             f"（政策第{policy.meta.payout.article}条：{policy.meta.payout.text}），请核实")
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None

@@ -7,6 +7,7 @@ run result are named here. Money is always integer fen (int64); codes are normal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -113,3 +114,5 @@ class RunResult:
     budget_mode: str              # "report" | "prorate"
     prorate_factor: "object"      # fractions.Fraction or None when not applied
     warnings: list[str] = field(default_factory=list)
+    issue_date: date = field(default_factory=date.today)        # 落款日期 of letters and tables (--issue-date)
+    publicity_start: date = field(default_factory=date.today)   # 公示 starts (--publicity-start)

@@ -140,6 +140,12 @@ def _text(value) -> str:
     return value.strip()
 
 
+def _text_or_empty(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value.strip()
+
+
 def _digits(low: int, high: int) -> Callable[[Any], str]:
     def convert(value) -> str:
         if not isinstance(value, str) or not value.isascii() or not value.isdigit() \
@@ -207,6 +213,8 @@ RATE = _Kind("大于 0、不超过 100 的百分数（如“10”即 10%，最�
 PERCENT_BELOW_100 = _Kind("不小于 0、小于 100 的百分数（如“50”即 50%，最多两位小数）",
                           _rate(low_open=False, high_open=True))
 COUNT = _Kind("不小于 0 的整数", _integer(0, 10 ** 9))
+BLANKABLE = _Kind("文字（可为空：\"\"）", _text_or_empty, optional=True, default="")
+WORKING_DAYS = _Kind("1 到 30 之间的整数（工作日数）", _integer(1, 30), optional=True, default=5)
 TONNES = _Kind("不小于 0 的吨数（最多六位小数）", _tonnes)
 DAY_COUNT = _Kind("一年的计息天数 360 或 365", _one_of(360, 365))
 YEAR = _Kind("2000 到 2100 之间的年份", _integer(2000, 2100))
@@ -249,9 +257,12 @@ ITEM_TABLE = _Table("省级奖励项目与规则编号的对照表（如 境外�
 class _Section(_Kind):
     """A mapping read into the dataclass ``cls``: its fields name their keys (``_param``)."""
 
-    def __init__(self, cls, **fixed):
-        super().__init__("一组“键: 值”参数")
+    def __init__(self, cls, optional: bool = False, **fixed):
+        super().__init__("一组“键: 值”参数", optional=optional)
         self.cls, self.fixed = cls, fixed
+        if optional:
+            self.default = cls(**{f.name: f.metadata["kind"].default for f in fields(cls) if "key" in f.metadata},
+                               **fixed)
 
     def read(self, value, at: _At):
         if not isinstance(value, dict):
@@ -515,6 +526,21 @@ class Article5:
 
 
 @dataclass(frozen=True)
+class Procedure:
+    """How the bureau carries out the payout (OUTPUTS.md "Documents for each step", "Letters ready to
+    send"): who prepares the tables, the 公示 period and where objections go, the letters' number
+    prefix and the contact printed on them. Not numbers of the measures; a file without this section
+    gets these defaults (and the console names what is left empty)."""
+
+    preparer: str = _param("preparer", BLANKABLE)                         # 制表单位; default: the first issuing body
+    publicity_working_days: int = _param("publicity_working_days", WORKING_DAYS)
+    objection_contact: str = _param("objection_contact", BLANKABLE)        # 公示 objections: where and how
+    letter_number_prefix: str = _param("letter_number_prefix", BLANKABLE)  # 编号 = prefix + 序号
+    contact_person: str = _param("contact_person", BLANKABLE)
+    telephone: str = _param("telephone", BLANKABLE)
+
+
+@dataclass(frozen=True)
 class Policy:
     """The whole policy file, checked; ``path`` is where it was read from."""
 
@@ -525,6 +551,12 @@ class Policy:
     rules: Rules = _param("rules", _Section(Rules))
     article5: Article5 = _param("article5", _Section(Article5))
     rule_order: tuple[str, ...] = _param("rule_order", RULE_LIST)
+    procedure: Procedure = _param("procedure", _Section(Procedure, optional=True))
+
+    @property
+    def preparer(self) -> str:
+        """制表单位: the one the policy file names, else the first body that issues the letters."""
+        return self.procedure.preparer or self.meta.issuing_bodies[0]
 
     @property
     def year(self) -> int:

@@ -251,3 +251,28 @@ def test_shipped_parameters_written_another_way_give_the_same_payouts(tmp_path):
     same = load_policy(write(tmp_path, text, "same.yaml"))
     shipped = load_policy(SHIPPED)
     assert same.rules == shipped.rules and same.meta == shipped.meta and same.codes == shipped.codes
+
+
+def _shipped_with(procedure: str | None) -> str:
+    text = SHIPPED.read_text(encoding="utf-8")
+    head = text[:text.index("\nprocedure:")]
+    return head + ("\nprocedure:\n" + procedure if procedure is not None else "\n")
+
+
+def test_procedure_section_is_optional_with_defaults(tmp_path):
+    policy = load_policy(write(tmp_path, _shipped_with(None)))
+    assert policy.procedure.publicity_working_days == 5 and policy.procedure.telephone == ""
+    assert policy.preparer == "鸡西市商务局"          # the first issuing body
+    shipped = load_policy(SHIPPED)
+    assert shipped.procedure.letter_number_prefix and shipped.preparer == "鸡西市商务局"
+
+
+@pytest.mark.parametrize("body, key", [
+    ("  publicity_working_days: 0\n", "procedure.publicity_working_days"),
+    ("  publicity_working_days: 五\n", "procedure.publicity_working_days"),
+    ("  telephone: 13800000000\n", "procedure.telephone"),
+    ("  fax: \"1\"\n", "procedure"),
+])
+def test_procedure_values_are_checked(tmp_path, body, key):
+    message = refusal(write(tmp_path, _shipped_with(body)))
+    assert "bad.yaml" in message and key in message
