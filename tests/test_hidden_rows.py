@@ -2,6 +2,7 @@
 (hiding is not deleting), and the console and 数据核对 say how many of each sheet were hidden."""
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import openpyxl
@@ -104,3 +105,42 @@ def test_check_sheet_shows_hidden_rows(tmp_path):
     check = pd.read_excel(book, sheet_name="数据核对", engine="calamine")
     assert check.loc[0, "读取行数"] == 4 and check.loc[0, "其中隐藏行数"] == 1 and check.loc[0, "核对"] == "✓ 平衡"
 
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _row(r: int, hidden: bool) -> bytes:
+    return _record(0x0208, struct.pack("<HHHHHHI", r, 0, 2, 0x00FF, 0, 0, 0x100 | (0x20 if hidden else 0)))
+
+
+def _cell(r: int) -> bytes:
+    return _record(0x0203, struct.pack("<HHHd", r, 0, 15, 1.0))          # NUMBER
+
+
+def _sheet(blocks: list[list[tuple[int, bool]]], dbcells: bool, rows: int) -> bytes:
+    """A BIFF8 worksheet substream: BOF, DIMENSIONS, row blocks (ROW records, their cells, a DBCELL
+    pointing back to the block's first ROW when ``dbcells``), EOF."""
+    out = _record(0x0809, struct.pack("<HH", 0x0600, 0x0010) + bytes(12))
+    out += _record(0x0200, struct.pack("<IIHHH", 0, rows, 0, 2, 0))
+    for block in blocks:
+        start = len(out)
+        out += b"".join(_row(r, h) for r, h in block) + b"".join(_cell(r) for r, _ in block)
+        if dbcells:
+            out += _record(0x00D7, struct.pack("<I", len(out) - start))
+    return out + _record(0x000A, b"")
+
+
+@pytest.mark.parametrize("dbcells, rows", [(True, 70), (False, 70), (False, 5)])
+def test_xls_row_records_found_without_walking_the_cells(dbcells, rows):
+    """Excel's 32-row blocks closed by DBCELLs, or ROW records among the cells as xlwt writes them;
+    a number whose bytes hold a ROW record's start is not taken for one."""
+    from jixi_batch.reading import xls_rows
+
+    hidden = {3, 40, 65} if rows == 70 else {3}
+    blocks = [[(r, r in hidden) for r in range(start, min(start + 32, rows))] for start in range(0, rows, 32)]
+    book = _sheet(blocks, dbcells, rows)
+    decoy = _record(0x0203, struct.pack("<HHH", 1, 0, 15) + struct.pack("<HH", 0x0208, 16) + bytes([0x20, 1, 0, 0]))
+    book = book[:-4] + decoy + book[-4:]
+    assert sorted(xls_rows._hidden_in(book, 0, len(book))) == sorted(hidden)
