@@ -23,6 +23,7 @@ APP_TEXT = Firms.fields_of("str")
 APP_FLAGS = Firms.fields_of("bool")
 APP_NUMBERS = Firms.fields_of("int64")
 APP_EXACT = Firms.fields_of("exact")         # 落地率, declared tonnes: Fractions, never rounded
+ZERO = Fraction(0)
 
 
 def _prefix_mask(values: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
@@ -49,8 +50,8 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     known = unit_key.isin(list(codes.tonnes_per_unit))
     # tonnes exactly as declared: the threshold is compared with no rounding
     per_unit = {unit: Fraction(tpu) for unit, tpu in codes.tonnes_per_unit.items()}
-    tonnes = [exact_quantity(q) * per_unit.get(u, Fraction(0))
-              for q, u in zip(coal_rows["quantity"].tolist(), unit_key.tolist())]
+    exact = {q: exact_quantity(q) for q in set(coal_rows["quantity"].tolist())}
+    tonnes = [exact[q] * per_unit.get(u, ZERO) for q, u in zip(coal_rows["quantity"].tolist(), unit_key.tolist())]
     coal_rows = coal_rows.assign(coal_t=pd.Series(tonnes, index=coal_rows.index, dtype=object))
     unknown_units = coal_rows.loc[~known.to_numpy()]
     review = review_frame(
@@ -77,7 +78,7 @@ def customs_facts(customs: pd.DataFrame, year: int, policy: Policy) -> tuple[pd.
     parts = [grouped[name] for name in sums]
     coal_sums: dict[str, Fraction] = {}
     for code, t in zip(coal_rows["code"].tolist(), coal_rows["coal_t"].tolist()):
-        coal_sums[code] = coal_sums.get(code, Fraction(0)) + t
+        coal_sums[code] = coal_sums.get(code, ZERO) + t
     parts.append(pd.Series(coal_sums, dtype=object, name="coal_import_t"))
     return pd.concat(parts, axis=1), review
 
@@ -189,7 +190,7 @@ def build_facts(bundle, policy: Policy, lpr: LprTable) -> tuple[pd.DataFrame, pd
     for column in money_cols:
         facts[column] = facts[column].fillna(0).astype(np.int64)
     for column in APP_EXACT + ["coal_import_t"]:
-        facts[column] = pd.Series([v if isinstance(v, Fraction) else Fraction(0) for v in facts[column]],
+        facts[column] = pd.Series([v if isinstance(v, Fraction) else ZERO for v in facts[column]],
                                   index=facts.index, dtype=object)
     for column in APP_FLAGS + ["has_app"]:
         facts[column] = facts[column].fillna(False).astype(bool)
