@@ -54,12 +54,14 @@ GOOD = {
     "当年新引入": st.sampled_from(["是", "否", True, 1, ""]),
     "生产加工型": st.sampled_from(["是", "否", "Y", 0]),
     "能源资源进口落地率(%)": st.sampled_from([55, "55%", 0.55, "80％", 1]),
+    "计息天数": st.integers(0, 400),
+    "服务企业数(家)": st.integers(0, 50),
     "发放日": st.sampled_from([dt.datetime(2023, 5, 10), "2023-05-10", "2023/5/10", "2023年5月10日", 20230510]),
 }
-NUMBER = st.one_of(st.integers(-10**7, 10**9), st.floats(-1e9, 1e12, allow_nan=False, allow_infinity=False),
+NUMBER = st.one_of(st.integers(0, 10**9), st.floats(0, 1e12, allow_nan=False, allow_infinity=False),
                    st.decimals(0, 10**8, places=2).map(lambda d: f"{d:,}"))
 WILD = st.one_of(
-    st.none(), st.text(max_size=12), st.integers(-10**16, 10**16),
+    st.none(), st.text(max_size=12), st.integers(-10**16, 10**16), st.integers(-10**7, -1),
     st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
     st.sampled_from(["合计", "小计", "N/A", "NULL", "—", "=1+1", "+1", "@x", "../x", "１２３", "1,234.5", "55%",
@@ -67,10 +69,9 @@ WILD = st.one_of(
 )
 
 
-def cell(header: str):
-    good = GOOD.get(header, NUMBER if any(k in header for k in ("金额", "数量", "费", "本金", "利息", "天数",
+def good_cell(header: str):
+    return GOOD.get(header, NUMBER if any(k in header for k in ("金额", "数量", "费", "本金", "利息", "天数",
                                                                   "数", "额")) else st.text(max_size=8))
-    return st.one_of(good, good, good, WILD)
 
 
 @st.composite
@@ -79,7 +80,11 @@ def sheet(draw, columns, max_rows=6):
     order = draw(st.permutations(range(len(chosen))))
     headers = [chosen[i] for i in order]
     n = draw(st.integers(0, max_rows))
-    rows = [[draw(cell(canon)) for _, canon in headers] for _ in range(n)]
+    rows = [[draw(good_cell(canon)) for _, canon in headers] for _ in range(n)]
+    # a wild cell in at most half of the rows: a sheet mostly unusable stops the run (INPUTS.md "Fail
+    # closed"), and the rows must mostly reach the parsers for a parser's defect to show
+    for r in draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n // 2)) if n else ():
+        rows[r][draw(st.integers(0, len(headers) - 1))] = draw(WILD)
     title = draw(st.booleans())
     return ([["2023年鸡西市数据"]] if title else []) + [[h for h, _ in headers]] + rows
 

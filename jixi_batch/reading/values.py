@@ -131,7 +131,7 @@ def make_scaled_parser(scale, allow_negative: bool, what: str, integer_only: boo
         if number < 0 and not allow_negative:
             return 0, "不能为负数"
         if integer_only and number != number.to_integral_value():
-            return 0, f"应为整数（{what}）"
+            return 0, "应为整数" + ("" if what == "整数" else f"（{what}）")
         return scale_decimal(number, scale), None
 
     return parse
@@ -272,7 +272,7 @@ def scaled_integers(col, scale, allow_negative: bool, what: str,
         not_int = ~integral & ~empty & ~exact_needed
         if not_int.any():
             result[not_int] = 0
-            errors[not_int] = f"应为整数（{what}）"
+            errors[not_int] = "应为整数" + ("" if what == "整数" else f"（{what}）")
     return result, errors
 
 
