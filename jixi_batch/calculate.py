@@ -20,6 +20,7 @@ from .policy import Policy
 from .review import concat_reviews, review_frame
 from .review_levels import STATUS_OK, firm_status, with_levels
 from .rules import apply_rules
+from .unclaimed import unclaimed
 
 
 
@@ -32,12 +33,14 @@ class Calculation:
     total_before_budget_fen: int
     total_fen: int
     warnings: list[str]
+    unclaimed: pd.DataFrame         # 应享未享 (unclaimed.COLUMNS): pays nothing, changes nothing
 
 
 def calculate(bundle, policy: Policy, mode: str, lpr: LprTable | None = None) -> Calculation:
     """Every rule, every cap, and the review rows they add, for the firms in ``bundle``."""
     facts, fact_review = build_facts(bundle, policy, lpr or LprTable())
     raw_lines, rule_review = apply_rules(facts, policy)
+    gaps = unclaimed(facts, raw_lines, policy)
     lines = apply_offsets(raw_lines, bundle.other_awards)
     lines = apply_article5_cap(lines, policy)
     firm_codes = sorted(lines["code"].unique())
@@ -57,7 +60,7 @@ def calculate(bundle, policy: Policy, mode: str, lpr: LprTable | None = None) ->
         warnings.append(f"测算总额 {format_yuan(before)} 元超过专项资金 {format_yuan(policy.fund_fen)} 元，"
                         f"超出 {format_yuan(before - policy.fund_fen)} 元；可用 --budget-mode prorate 按比例压减")
     return Calculation(lines=lines, firms=firms, review=review, factor=factor,
-                       total_before_budget_fen=before, total_fen=total, warnings=warnings)
+                       total_before_budget_fen=before, total_fen=total, warnings=warnings, unclaimed=gaps)
 
 
 def _finish_lines(lines: pd.DataFrame, facts: pd.DataFrame, policy: Policy, seq: pd.Series) -> pd.DataFrame:

@@ -143,6 +143,7 @@ def run_batch(args) -> int:
     from .money import format_yuan, percent_of
     from .payout_workbook import payout_filename, write_payout_workbook
     from .run_folder import OutputFolderError, StagedRunFolder
+    from .unclaimed import console_line as unclaimed_line
 
     for line in bundle.console:
         print(line)
@@ -156,6 +157,7 @@ def run_batch(args) -> int:
         total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
         budget_mode=args.budget_mode, prorate_factor=calc.factor, warnings=calc.warnings,
         issue_date=args.issue_date or now.date(), publicity_start=args.publicity_start or now.date(),
+        unclaimed=calc.unclaimed,
     )
     deadline = policy.meta.payout.deadline(bundle.year)
     if result.issue_date > deadline:
@@ -179,6 +181,7 @@ def run_batch(args) -> int:
     print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
     print(review_line(calc))
+    print(unclaimed_line(calc.unclaimed))
     if args.pdf and not args.no_letters and pdf is None:
         from .letters import find_soffice
 

@@ -114,5 +114,6 @@ class RunResult:
     budget_mode: str              # "report" | "prorate"
     prorate_factor: "object"      # fractions.Fraction or None when not applied
     warnings: list[str] = field(default_factory=list)
+    unclaimed: "object" = None    # DataFrame[unclaimed.COLUMNS]: 应享未享, or None
     issue_date: date = field(default_factory=date.today)        # 落款日期 of letters and tables (--issue-date)
     publicity_start: date = field(default_factory=date.today)   # 公示 starts (--publicity-start)

@@ -88,6 +88,7 @@ class Column:
     keep: bool = True               # a column of the tidy table (False: recognised, not kept)
     by_direction: tuple[tuple[str, tuple[str, ...]], ...] = ()
     name_aliases: tuple[str, ...] = ()
+    declaration: bool = False       # an empty cell is "not declared", not 0 or 否: also a ``<field>_given`` flag
     field: str = ""                 # the attribute name: set by Table
 
     @property
@@ -95,7 +96,13 @@ class Column:
         """(tidy column, dtype) pairs this column fills."""
         if not self.keep:
             return ()
-        return self.kind.outputs or ((self.field, self.kind.dtype),)
+        own = self.kind.outputs or ((self.field, self.kind.dtype),)
+        return own + (((self.given_field, "bool"),) if self.declaration else ())
+
+    @property
+    def given_field(self) -> str:
+        """The flag of a declaration column: the cell held something (应享未享, OUTPUTS.md)."""
+        return self.field + "_given"
 
     @property
     def critical(self) -> bool:
@@ -294,15 +301,15 @@ class Firms(Table):
                               hint="请选择“是”或“否”；当年新引入的企业填“是”。", width=10)
     processing_type = Column("生产加工型", BOOL, ("是否生产加工型", "生产加工型企业", "是否生产加工型企业",
                                               "是否为生产加工型企业", "生产加工型外贸企业", "是否生产加工型外贸企业"),
-                             hint="请选择“是”或“否”；生产加工型外贸企业填“是”。", width=10)
+                             hint="请选择“是”或“否”；生产加工型外贸企业填“是”。", width=10, declaration=True)
     landing_rate = Column("能源资源进口落地率(%)", PERCENT,
                           ("落地率", "商品落地率", "进口落地率", "能源资源商品落地率", "能源资源进口落地率",
                            "能源资源类商品落地率", "省内落地率"),
-                          hint="填0–100的数字，如 55 表示 55%。")
+                          hint="填0–100的数字，如 55 表示 55%。", declaration=True)
     coal_landed_t = Column("煤炭落地数量(吨)", TONNES, ("煤炭落地量", "煤炭落地数量", "煤炭实际落地数量", "煤炭省内落地数量"),
-                           hint="当年进口并落地省内使用的煤炭数量，单位：吨，不能为负数。")
+                           hint="当年进口并落地省内使用的煤炭数量，单位：吨，不能为负数。", declaration=True)
     local_export_fen = Column("本地加工产品出口额(元)", MONEY, ("本地加工出口额", "本地加工产品出口金额", "本地加工产品出口额"),
-                              hint="单位：元，不能为负数。")
+                              hint="单位：元，不能为负数。", declaration=True)
     platform_fee_fen = Column("平台入驻费(元)", MONEY, ("入驻费", "入驻平台费", "平台入驻费用", "跨境电商平台入驻费"),
                               hint="第三方跨境电商平台入驻费，单位：元，不能为负数。")
     promo_fee_fen = Column("推广费(元)", MONEY, ("宣传推广费", "推广费用", "平台推广费"),

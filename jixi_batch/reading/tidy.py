@@ -313,6 +313,9 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
         memo = memos.setdefault((field_name, layout.title_year) if field_name == "period" else field_name, {})
         vals, errs, category = _parse_column(binding, col, ctx, memo, layout.title_year, factors)
         _add_errors(problems, binding, col, vals, errs, category, repeated)
+        if binding.column.declaration:
+            data[binding.column.given_field] = np.fromiter((not V.is_empty(v) for v in col), dtype=bool,
+                                                           count=len(col))
         if binding.column.kind.name == "percent":
             ones = sum(1 for v in col if isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1)
             if ones:
@@ -499,6 +502,8 @@ def _complete(table: type[Table], data: dict, n: int, layout: Layout, file: str,
         if not column.keep or column.field in data or column.field in layout.pairs:
             continue
         data[column.field] = np.full(n, column.kind.default, dtype=object)
+        if column.declaration:
+            data[column.given_field] = np.zeros(n, dtype=bool)
         if table is Firms or column.field in ("quantity", "unit"):
             warnings.append(f"文件“{file}”工作表“{sheet}”没有“{column.header}”列，按空值处理")
     return data, warnings
@@ -511,7 +516,9 @@ def _columns(data: dict, table: type[Table], used: np.ndarray, file: str, sheet:
         if not column.keep or column.field not in data:
             continue
         values = data[column.field][used]
-        outputs = column.outputs
+        outputs = column.kind.outputs
+        if column.declaration:
+            cols[column.given_field] = data[column.given_field][used]
         if len(outputs) == 2:                   # (year, month), (item, rule id): split once per distinct pair
             codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
             for k, (name, _) in enumerate(outputs):
@@ -519,7 +526,7 @@ def _columns(data: dict, table: type[Table], used: np.ndarray, file: str, sheet:
                 parts[:] = [u[k] for u in uniques]
                 cols[name] = parts[codes]
         else:
-            cols[outputs[0][0]] = values
+            cols[column.field] = values
     count = int(used.sum())
     cols["src_file"] = np.full(count, file, dtype=object)
     cols["src_sheet"] = np.full(count, sheet, dtype=object)
