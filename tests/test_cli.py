@@ -1,7 +1,16 @@
-"""The command line (OUTPUTS.md): exit codes, run folders, named files, --policy, template."""
+"""The command line (OUTPUTS.md): exit codes, run folders, named files, --policy, template; usage,
+help and errors in Chinese only; the console's stage lines, live progress on a terminal only."""
 from __future__ import annotations
 
+import argparse
+import ast
+import gettext
 import hashlib
+import inspect
+import io
+import re
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -25,10 +34,86 @@ def _lines(run: Path) -> pd.DataFrame:
     return pd.read_excel(run / BOOK, sheet_name="明细", engine="calamine", dtype={"统一社会信用代码": str})
 
 
-@pytest.mark.parametrize("argv", [["--budget-mode", "all"], ["--no-such-flag"], ["--year", "abc"]])
-def test_wrong_use_exits_2_in_chinese(argv, capsys):
+# What may stay in ASCII letters: option names, the program's name, the values the clerk types for
+# --budget-mode, folder and file names, LibreOffice and PDF.
+_NOT_WORDS = re.compile(r"[\w-]*\.(?:xlsx|yaml|docx|pdf)|--?[a-z][a-z-]*|python|process\.py|template"
+                        r"|input_samples|output|report|prorate|LibreOffice|PDF")
+
+
+def english_words(text: str) -> list[str]:
+    """Words of three or more ASCII letters, leaving out the above and what the clerk typed (in “”)."""
+    return re.findall(r"[A-Za-z]{3,}", _NOT_WORDS.sub(" ", re.sub("“[^”]*”", " ", text)))
+
+
+WRONG_USE = {
+    "invalid choice": (["--budget-mode", "all"], "参数 --budget-mode 的取值“all”无效，应为 report 或 prorate"),
+    "unknown option": (["--no-such-flag"], "无法识别的参数：--no-such-flag"),
+    "stray word": (["数据"], "无法识别的参数：数据"),
+    "not a year": (["--year", "abc"], "参数 --year 的取值“abc”不是年度，应写成如 2023"),
+    "not a date": (["--issue-date", "2024-13-01"], "参数 --issue-date 的取值“2024-13-01”不是日期，应写成如 2024-04-15"),
+    "not a day": (["--publicity-start", "2024-02-30"], "参数 --publicity-start 的取值“2024-02-30”不是日期"),
+    "missing value": (["--input"], "参数 --input 后面缺少取值"),
+    "missing choice": (["--no-letters", "--budget-mode"], "参数 --budget-mode 后面缺少取值"),
+    "value for a switch": (["--pdf=是"], "参数 --pdf 不需要取值，多了“是”"),
+    "ambiguous": (["--p", "x"], "参数 --p 不完整，可能是 --province, --policy, --pdf, --publicity-start"),
+    "template unknown option": (["template", "--bogus"], "无法识别的参数：--bogus"),
+    "template not a year": (["template", "--year", "二〇二三"], "参数 --year 的取值“二〇二三”不是年度"),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_USE, ids=list(WRONG_USE))
+def test_wrong_use_exits_2_in_chinese_only(case, capsys):
+    argv, message = WRONG_USE[case]
     assert main(argv) == 2
-    assert "命令行参数有误" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"命令行参数有误：{message}"), err
+    assert "\n用法：python process.py" in err and "说明：python process.py" in err and "--help" in err
+    assert english_words(err) == [], err
+    assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext   # put back after use
+
+
+def test_a_missing_required_argument_is_told_in_chinese():
+    from jixi_batch.cli import ChineseArgumentParser, UsageError
+
+    parser = ChineseArgumentParser(prog="python process.py")
+    parser.add_argument("run_a", metavar="运行文件夹甲")
+    parser.add_argument("run_b", metavar="运行文件夹乙")
+    with pytest.raises(UsageError) as stopped:
+        parser.parse_args(["甲"])
+    assert str(stopped.value).startswith("命令行参数有误：缺少必需的参数：运行文件夹乙。\n用法：")
+    assert english_words(str(stopped.value)) == []
+    assert "位置参数：" in parser.format_help() and english_words(parser.format_help()) == []
+
+
+def test_every_message_of_argparse_has_a_chinese_translation():
+    """The running interpreter's argparse: every string it passes to gettext is in the table."""
+    from jixi_batch.cli import ARGPARSE_ZH
+
+    tree = ast.parse(inspect.getsource(argparse))
+    messages = {arg.value for node in ast.walk(tree)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext")
+                for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    assert {"usage: ", "unrecognized arguments: %s", "expected one argument"} <= messages
+    assert sorted(messages - set(ARGPARSE_ZH)) == []
+    identifiers = re.compile(r"%(\(\w+\))?[sr]|required|__call__|dest=|conflict_resolution")
+    assert [m for m, zh in ARGPARSE_ZH.items() if zh == m or english_words(identifiers.sub(" ", zh))] == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["template", "--help"]])
+def test_help_is_chinese_only_and_lined_up(argv, capsys, monkeypatch):
+    from jixi_batch.progress import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("用法：python process.py") and "\n选项：\n" in out and "显示本说明后退出" in out
+    assert "--output 文件" in out and "退出状态：0 完成；1 输入数据无法使用" in out
+    assert english_words(out) == [], english_words(out)
+    assert max(display_width(line) for line in out.splitlines()) <= 80
+    starts = {display_width(m.group(1)) for m in re.finditer(r"(?m)^(  -\S.*?  +)(?=\S)", out)}
+    assert len(starts) == 1, starts              # the help of every option starts in the same column
 
 
 def test_missing_input_folder_exits_1_and_writes_nothing(tmp_path, capsys):
@@ -170,3 +255,94 @@ def test_an_earlier_payout_workbook_in_the_input_folder_is_named(tmp_path, capsy
     err = capsys.readouterr().err
     assert "2023年度外贸奖励兑现表.xlsx" in err and "本程序生成的兑现表" in err and "移出输入文件夹" in err
     assert not out.exists() or not any(out.iterdir())
+
+
+# --- the console: stage lines always, live progress only on a terminal ----------------------------
+
+class FakeTerminal(io.StringIO):
+    """A stream that says it is a terminal (the live line is drawn on it)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+SUMMARY = re.compile(r"^本次生成通知书 (\d+) 份，输出文件夹中共有文件 (\d+) 个$", re.M)
+
+
+def test_not_on_a_terminal_only_plain_lines_and_the_final_count(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--output", str(out)]) == 0
+    stdout, stderr = capsys.readouterr()
+    assert stderr == ""                              # no bar, no live line, no carriage return
+    assert "\r" not in stdout and "正在" not in stdout and "%|" not in stdout
+    (run,) = out.iterdir()
+    lines = stdout.splitlines()
+    assert re.search(r"(?m)^已读取输入文件 4 个，共 770 行（用时.*秒）$", stdout)
+    for start in ("已计算奖励（用时", "已写出兑现表“2023年度外贸奖励兑现表.xlsx”（用时", "已生成通知书 34 份及合并通知书（用时"):
+        assert sum(line.startswith(start) for line in lines) == 1, start
+    letters = len(list((run / "通知书").glob("*.docx"))) - 1
+    files = sum(1 for p in run.rglob("*") if p.is_file())
+    assert (letters, files) == (34, 36)
+    assert SUMMARY.search(stdout).groups() == (str(letters), str(files))
+    assert lines[-2:] == [f"本次生成通知书 {letters} 份，输出文件夹中共有文件 {files} 个", f"输出文件夹：{run}"]
+    assert english_words(stdout.replace(str(run), "")) == []
+
+
+def test_without_letters_the_final_line_says_so(tmp_path, capsys):
+    assert main(["--output", str(tmp_path / "out"), "--no-letters"]) == 0
+    stdout = capsys.readouterr().out
+    assert "\n未生成通知书（已指定 --no-letters），输出文件夹中共有文件 1 个\n输出文件夹：" in stdout
+    assert "已生成通知书" not in stdout
+
+
+def test_on_a_terminal_each_stage_shows_a_live_line_then_wipes_it(tmp_path, capsys, monkeypatch):
+    from jixi_batch import letters
+
+    def slow_pdf(docx):
+        time.sleep(0.5)                              # long enough for the live line to be redrawn
+        print("提示：转换时的一条消息", file=sys.stderr)
+        time.sleep(0.3)                              # and drawn again after the message
+        pdf = docx.with_suffix(".pdf")
+        pdf.write_bytes(b"%PDF-1.7")
+        return pdf
+
+    monkeypatch.setattr(letters, "convert_to_pdf", slow_pdf)
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["--output", str(tmp_path / "out"), "--pdf"]) == 0
+    shown, stdout = terminal.getvalue(), capsys.readouterr().out
+    for label in ("正在读取输入文件", "正在计算奖励", "正在写出兑现表“2023年度外贸奖励兑现表.xlsx”",
+                  "正在把合并通知书转换为 PDF（34 份通知书）"):
+        assert f"\r- {label}……已用 0 秒" in shown, label
+    assert "\r\\ 正在把合并通知书转换为 PDF（34 份通知书）……已用 0 秒" in shown      # redrawn while it runs
+    assert re.search(r"\r {20,}\r提示：转换时的一条消息\n", shown)            # wiped before another message
+    assert re.search(r"\r {20,}\r$", shown)                                 # and wiped at the end
+    assert "生成通知书" in shown and "34/34" in shown                       # write_letters' own bar
+    assert "\r" not in stdout and "正在" not in stdout
+    assert re.search(r"\n已把合并通知书转换为 PDF“全部通知书\.pdf”（用时 \d\.\d 秒）\n", stdout)
+    assert SUMMARY.search(stdout).groups() == ("34", "37")
+
+
+def test_reading_progress_names_each_file_and_the_rows_read():
+    from jixi_batch.progress import BooksProgress, Stage
+    from jixi_batch.reading.workbooks import Workbooks
+
+    paths = sorted(SAMPLES.glob("*.xlsx"))
+    stage = Stage("正在读取输入文件")
+    seen = []
+    with Workbooks(paths) as books:
+        shown = BooksProgress(books, stage, len(paths))
+        for path in paths:
+            for sheet in shown.open(path).sheets:
+                for _ in sheet.blocks():
+                    seen.append(stage.detail)
+    assert "海关数据2023.xlsx（第 3/4 个文件），工作表“进出口明细”已读到第 507 行" in seen
+    assert seen[0].startswith("hg_2022_export.xlsx（第 1/4 个文件），工作表“Sheet1”已读到第 ")
+
+
+@pytest.mark.parametrize("seconds, text", [(0.04, "不到 0.1 秒"), (0.94, "0.9 秒"), (12.4, "12 秒"), (60, "1 分"),
+                                           (125, "2 分 5 秒"), (3780, "1 小时 3 分")])
+def test_durations_in_chinese(seconds, text):
+    from jixi_batch.progress import duration
+
+    assert duration(seconds) == text
