@@ -639,7 +639,7 @@ def load_policy(path: Path) -> Policy:
         raise PolicyError(f"政策参数文件“{path.name}”无法读取（{exc.strerror or exc.__class__.__name__}）："
                           f"{path}") from None
     except NotPlainData as exc:
-        where = f"第 {exc.line} 行" if exc.line else ""
+        where = (f"第 {exc.line} 行" if exc.line else "") + (f"（{exc.key}）" if exc.key else "")
         raise PolicyError(f"政策参数文件“{path.name}”{where}{exc.reason}") from None
     if not isinstance(data, dict):
         raise at.error("的内容不是“键: 值”形式的参数表")

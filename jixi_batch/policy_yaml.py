@@ -25,11 +25,12 @@ _DECIMAL_INT = re.compile(r"[-+]?[0-9][0-9_]*")
 
 
 class NotPlainData(Exception):
-    """The file is not plain YAML data; ``reason`` is Chinese, ``line`` 1-based (or None)."""
+    """The file is not plain YAML data; ``reason`` is Chinese, ``line`` 1-based (or None), ``key`` the
+    dotted path of the value it is in (``policy.title``), when known."""
 
-    def __init__(self, reason: str, line: int | None = None):
+    def __init__(self, reason: str, line: int | None = None, key: str = ""):
         super().__init__(reason)
-        self.reason, self.line = reason, line
+        self.reason, self.line, self.key = reason, line, key
 
 
 def _line(mark) -> int | None:
@@ -46,24 +47,34 @@ class PlainDataLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
+        self._path: list[str] = []          # the keys (and list positions) leading to the node composed
+
+    def _refuse(self, reason: str, event) -> NotPlainData:
+        return NotPlainData(reason, _line(event.start_mark), ".".join(self._path))
 
     def compose_node(self, parent, index):
         event = self.peek_event()
-        if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise NotPlainData("使用了 YAML 锚点或别名（& 或 *），政策参数文件只能直接写出每个值",
-                               _line(event.start_mark))
-        if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
-            raise NotPlainData(f"使用了 YAML 标记“{_shown_tag(event.tag)}”，政策参数文件只能写文字和数字",
-                               _line(event.start_mark))
-        if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
-            raise NotPlainData("使用了 YAML 合并键“<<”，政策参数文件只能直接写出每个值", _line(event.start_mark))
-        self._depth += 1
+        # a mapping's value comes with its key node as ``index``; a list item with its position
+        step = index.value if isinstance(index, ScalarNode) else (str(index + 1) if isinstance(index, int) else None)
+        if step is not None:
+            self._path.append(step)
         try:
-            if self._depth > MAX_DEPTH:
-                raise NotPlainData(f"嵌套超过 {MAX_DEPTH} 层", _line(event.start_mark))
-            return super().compose_node(parent, index)
+            if isinstance(event, AliasEvent) or event.anchor is not None:
+                raise self._refuse("使用了 YAML 锚点或别名（& 或 *），政策参数文件只能直接写出每个值", event)
+            if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
+                raise self._refuse(f"使用了 YAML 标记“{_shown_tag(event.tag)}”，政策参数文件只能写文字和数字", event)
+            if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
+                raise self._refuse("使用了 YAML 合并键“<<”，政策参数文件只能直接写出每个值", event)
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise self._refuse(f"嵌套超过 {MAX_DEPTH} 层", event)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
         finally:
-            self._depth -= 1
+            if step is not None:
+                self._path.pop()
 
     def construct_mapping(self, node: MappingNode, deep: bool = False):
         seen = set()

@@ -229,7 +229,7 @@ def test_fund_of_minus_one_with_prorate_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    (ALIAS_BOMB, "第 1 行使用了 YAML 锚点或别名"),
+    (ALIAS_BOMB, "第 1 行（a0）使用了 YAML 锚点或别名"),
     ("policy: !!python/object/apply:os.system [echo pwned]\n", "使用了 YAML 标记“!!python/object/apply:os.system”"),
 ])
 def test_yaml_that_is_not_plain_data_is_refused_at_once(tmp_path, text, expected):
@@ -276,3 +276,12 @@ def test_procedure_section_is_optional_with_defaults(tmp_path):
 def test_procedure_values_are_checked(tmp_path, body, key):
     message = refusal(write(tmp_path, _shipped_with(body)))
     assert "bad.yaml" in message and key in message
+
+
+def test_a_refused_tag_or_alias_names_its_key_as_well_as_its_line(tmp_path):
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "  title: 《2023年度鸡西市支持对外贸易发展的若干措施》", "  title: !!python/object/apply:os.system [echo]")
+    message = refusal(write(tmp_path, text))
+    assert "第 9 行（policy.title）" in message
+    message = refusal(write(tmp_path, "a:\n  b: [1, &x 2, *x]\n"))
+    assert "第 2 行（a.b.2）" in message
