@@ -58,7 +58,7 @@ def calculate(bundle, policy: Policy, mode: str, lpr: LprTable | None = None) ->
     warnings = list(bundle.warnings)
     if before > policy.fund_fen and mode == "report":
         warnings.append(f"测算总额 {format_yuan(before)} 元超过专项资金 {format_yuan(policy.fund_fen)} 元，"
-                        f"超出 {format_yuan(before - policy.fund_fen)} 元；可用 --budget-mode prorate 按比例压减")
+                        f"超出 {format_yuan(before - policy.fund_fen)} 元，请报领导研究是否按比例压减")
     return Calculation(lines=lines, firms=firms, review=review, factor=factor,
                        total_before_budget_fen=before, total_fen=total, warnings=warnings, unclaimed=gaps)
 
@@ -109,7 +109,7 @@ def _missing_bank(firms: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         category="缺少开户信息", file=src["app_src_file"].fillna(""), sheet=src["app_src_sheet"].fillna(""),
         row=src["app_src_row"], column="开户银行/银行账号", value="",
         code=missing["code"], name=missing["name"],
-        message=pd.Series([f"应兑现 {format_yuan(p)} 元，但" + _missing_bank_reason(h, d) + "，请补全后再拨付"
+        message=pd.Series([f"该企业应兑现 {format_yuan(p)} 元，" + _missing_bank_reason(h, d) + "，暂缓拨付"
                            for p, h, d in zip(missing["payout_fen"], src["has_app"].fillna(False),
                                               src["held"].fillna(False))],
                           index=missing.index, dtype=object),
@@ -118,7 +118,7 @@ def _missing_bank(firms: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 
 def _missing_bank_reason(has_app: bool, held: bool) -> str:
     if held:
-        return "企业信息中重复申报，开户信息无法确定"
+        return "在“企业信息”表中填报了多行，开户银行和银行账号无法确定"
     if has_app:
-        return "企业申报汇总中缺少开户银行或银行账号"
-    return "企业未在企业申报汇总中申报，无开户信息"
+        return "企业申报汇总中未填写开户银行或银行账号"
+    return "未在企业申报汇总中填报，无开户银行和银行账号"

@@ -33,8 +33,9 @@ def apply_offsets(lines: pd.DataFrame, other_awards: pd.DataFrame) -> pd.DataFra
     out = lines.join(received, on=["code", "rule_id"])
     other = out["other_fen"].fillna(0).astype(np.int64).to_numpy()
     out["offset_fen"] = np.minimum(out["computed_fen"].to_numpy(), np.maximum(other, 0))
-    note = [f"；已获其他奖励 {format_yuan(o)} 元（{p or '其他政策'}），按从高不重复原则抵扣 {format_yuan(d)} 元"
-            if o > 0 else "" for o, p, d in zip(other, out["other_policy"].fillna(""), out["offset_fen"])]
+    note = [f"；已获“{p or '其他政策奖励'}”{format_yuan(o)} 元，按“从高不重复”原则抵扣 {format_yuan(d)} 元"
+            + ("，本项不再兑现" if d >= c else "") if o > 0 else ""
+            for o, p, d, c in zip(other, out["other_policy"].fillna(""), out["offset_fen"], out["computed_fen"])]
     out["explanation"] = out["explanation"] + pd.Series(note, index=out.index, dtype=object)
     return out.drop(columns=["other_fen", "other_policy"])
 
@@ -57,7 +58,8 @@ def apply_article5_cap(lines: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     order = part["rule_id"].map({r: i for i, r in enumerate(art5_rules)}).to_numpy(np.int64)
     cut = spread_largest_remainder(after, groups, excess, order)
     out.loc[mask, "art5_cut_fen"] = cut
-    note = [f"；第五条各项合计 {format_yuan(t)} 元超过每户最高 {format_yuan(cap)} 元，按比例核减 {format_yuan(c)} 元"
+    note = [f"；第五条各项奖励合计 {format_yuan(t)} 元，超过每户企业最高奖励 {format_yuan(cap)} 元，"
+            f"按比例核减 {format_yuan(c)} 元"
             if c > 0 or e > 0 else "" for t, e, c in zip(totals[groups], excess[groups], cut)]
     out.loc[mask, "explanation"] = part["explanation"].to_numpy() + np.array(note, dtype=object)
     return out
@@ -84,7 +86,7 @@ def apply_fund(lines: pd.DataFrame, firm_seq: pd.Series, policy: Policy, mode: s
     order = out["rule_id"].map({r: i for i, r in enumerate(policy.rule_order)}).to_numpy(np.int64)
     cut = spread_largest_remainder(before, line_firm.astype(np.int64), firm_cut, order)
     out["budget_cut_fen"] = cut
-    note = [f"；专项资金按比例压减（系数 {_factor_text(factor)}），核减 {format_yuan(c)} 元" if c > 0 else ""
+    note = [f"；因测算总额超过专项资金，按压减系数 {_factor_text(factor)} 核减 {format_yuan(c)} 元" if c > 0 else ""
             for c in cut]
     out["explanation"] = out["explanation"] + pd.Series(note, index=out.index, dtype=object)
     return out, factor

@@ -56,7 +56,7 @@ def _capped(amount: np.ndarray, cap) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _cap_note(hit: bool, cap: int) -> str:
-    return f"，超过上限，按上限 {_y(cap)} 计" if hit else ""
+    return f"，超过最高限额，按 {_y(cap)}计" if hit else ""
 
 
 def _claim_review(rows: pd.DataFrame, category: str, column: str, values, messages,
@@ -71,6 +71,11 @@ def _claim_review(rows: pd.DataFrame, category: str, column: str, values, messag
                         value=pd.Series(list(values), index=rows.index, dtype=object),
                         code=pd.Series(rows.index, index=rows.index), name=rows["name"],
                         message=pd.Series(list(messages), index=rows.index, dtype=object))
+
+
+def _failed_parts(*parts: tuple[bool, str]) -> str:
+    """The conditions a claim failed, joined with a semicolon (only those it failed)."""
+    return "；".join(text for failed, text in parts if failed)
 
 
 def _applicants(facts: pd.DataFrame) -> pd.Series:
@@ -93,15 +98,16 @@ def rule_a1(facts: pd.DataFrame, policy: Policy):
     inc = increase[paid.index]
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    text = [f"海关进出口额 {y} − 上年 {y1} = 新增 {i} ≥ {threshold_text}，按省级奖励 {p} 的 {rate_text} 计 {a}"
+    text = [f"海关进出口额 {y}，较上年 {y1}新增 {i} ≥ {threshold_text}，按省级奖励 {p}的 {rate_text} 计 {a}"
             for y, y1, i, p, a in zip(*_ys(paid["total_y"], paid["total_y1"], inc, paid["prov_sum_A1"], amount))]
     failed = claimed[~ok]
     inc_f = increase[failed.index]
     review = _claim_review(
         failed, "省级奖励条件不符", "省级奖励金额(元)", yuan_texts(failed["prov_sum_A1"]),
-        [f"省级外贸主体新增进出口奖励 {p}，但海关数据新增进出口额 {i}（{y} − 上年 {y1}）"
-         f"< {threshold_text}，市级奖励不予计算" for p, i, y, y1 in
-         zip(*_ys(failed["prov_sum_A1"], inc_f, failed["total_y"], failed["total_y1"]))],
+        [f"已获省级外贸主体新增进出口奖励 {p}，但海关进出口额 {y}，较上年 {y1}"
+         + (f"新增 {i}" if n >= 0 else f"减少 {d}") + f"，未达到 {threshold_text}，市级奖励不予计算"
+         for p, i, d, y, y1, n in zip(*_ys(failed["prov_sum_A1"], inc_f, -inc_f, failed["total_y"], failed["total_y1"]),
+                                      inc_f)],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A1"].to_numpy(), amount, text), review
 
@@ -113,18 +119,18 @@ def _per_item(rid: str, facts: pd.DataFrame, policy: Policy, what: str):
     count = rows[f"prov_rows_{rid}"].to_numpy()
     amount = count * each
     each_text = _y(each)
-    text = [f"省级认定{what} {n} 个，每个 {each_text}，计 {a}" for n, a in zip(count, *_ys(amount))]
+    text = [f"获省级奖励的{what} {n} 个，每个奖励 {each_text}，计 {a}" for n, a in zip(count, *_ys(amount))]
     return _lines(rid, rows, None, amount, text), concat_reviews([])
 
 
 def rule_a2n(facts, policy):
     """第二条: ``amount_each`` per newly created national trade-promotion platform (one provincial row each)."""
-    return _per_item("A2N", facts, policy, "新创建国家级外贸促进平台")
+    return _per_item("A2N", facts, policy, "新创建国家级贸易促进平台")
 
 
 def rule_a2p(facts, policy):
     """第二条: ``amount_each`` per newly created provincial trade-promotion platform (one provincial row each)."""
-    return _per_item("A2P", facts, policy, "新创建省级外贸促进平台")
+    return _per_item("A2P", facts, policy, "新创建省级贸易促进平台")
 
 
 # --- article 3 ---------------------------------------------------------------
@@ -140,11 +146,11 @@ def rule_a3e(facts, policy):
     amount = apply_rate(paid["prov_sum_A3E"].to_numpy(), rate)
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    text = [f"跨境电商进出口额 {c} ≥ {threshold_text}，按省级跨境电商奖励 {p} 的 {rate_text} 计 {a}"
+    text = [f"跨境电商进出口额 {c} ≥ {threshold_text}，按省级跨境电商奖励 {p}的 {rate_text} 计 {a}"
             for c, p, a in zip(*_ys(paid["cbec_y"], paid["prov_sum_A3E"], amount))]
     review = _claim_review(
         failed, "省级奖励条件不符", "省级奖励金额(元)", yuan_texts(failed["prov_sum_A3E"]),
-        [f"省级跨境电商奖励 {p}，但海关数据跨境电商进出口额 {c} < {threshold_text}，市级奖励不予计算"
+        [f"已获省级跨境电商奖励 {p}，但海关跨境电商进出口额 {c}，未达到 {threshold_text}，市级奖励不予计算"
          for p, c in zip(*_ys(failed["prov_sum_A3E"], failed["cbec_y"]))],
         source="province", rule_id=rid)
     return _lines(rid, paid, paid["prov_sum_A3E"].to_numpy(), amount, text), review
@@ -161,7 +167,7 @@ def rule_a3s(facts, policy):
     raw = apply_rate(basis, rate)
     amount, hit = _capped(raw, cap)
     rate_text = format_percent(rate)
-    text = [f"平台入驻费 {f} + 推广费 {p} = {b}，按 {rate_text} 计 {r}{_cap_note(h, cap)}"
+    text = [f"入驻平台费 {f}、宣传推广费 {p}，合计 {b}，按 {rate_text} 计 {r}{_cap_note(h, cap)}"
             for f, p, b, r, h in zip(*_ys(rows["platform_fee_fen"], rows["promo_fee_fen"], basis, raw), hit)]
     return _lines(rid, rows, basis, amount, text), concat_reviews([])
 
@@ -182,12 +188,14 @@ def rule_a3c(facts, policy):
     paid, failed = claimed[ok], claimed[~ok]
     threshold_text = _y(threshold)
     award_text = _y(award)
-    text = [f"服务企业 {n} 家 ≥ {min_served} 家，进出口额 {t} ≥ {threshold_text}，奖励 {award_text}"
+    text = [f"服务企业 {n} 家 ≥ {min_served} 家，海关进出口额 {t} ≥ {threshold_text}，年度奖励 {award_text}"
             for n, t in zip(paid["served_firms"], *_ys(paid["total_y"]))]
     review = _claim_review(
         failed, "申报条件不符", "服务企业数(家)", [str(n) for n in failed["served_firms"]],
-        [f"申报服务企业 {n} 家（需 ≥ {min_served} 家），海关进出口额 {t}（需 ≥ {threshold_text}），"
-         f"外贸综合服务企业奖励不予计算" for n, t in zip(failed["served_firms"], *_ys(failed["total_y"]))])
+        [_failed_parts((few, f"申报服务企业 {n} 家，未达到 {min_served} 家"),
+                       (small, f"海关进出口额 {t}，未达到 {threshold_text}")) + "，外贸综合服务企业奖励不予计算"
+         for n, t, few, small in zip(failed["served_firms"], *_ys(failed["total_y"]),
+                                     failed["served_firms"] < min_served, failed["total_y"] < threshold)])
     return _lines(rid, paid, None, np.full(len(paid), award, dtype=np.int64), text), review
 
 
@@ -223,14 +231,15 @@ def rule_a5i(facts, policy):
     rate_text = format_percent(rate)
     min_rate_text = _percent(min_rate)
     value_t, raw_t = _ys(paid["energy_import_y"], raw)
-    text = [f"能源资源类商品进口额 {v} ≥ {threshold_text}，落地率 {_percent(r)} > {min_rate_text}，"
+    text = [f"能源资源类产品进口额 {v} ≥ {threshold_text}，商品落地率 {_percent(r)}，超过 {min_rate_text}，"
             f"按 {rate_text} 计 {x}{_cap_note(h, cap)}"
             for v, r, x, h in zip(value_t, paid["landing_rate"], raw_t, hit)]
     review = _claim_review(
         failed, "申报条件不符", "能源资源进口落地率(%)", [_percent(r) for r in failed["landing_rate"]],
-        [f"申报落地率 {_percent(r)}（需超过 {min_rate_text}），海关能源资源类商品进口额 {v}"
-         f"（需 ≥ {threshold_text}），能源资源进口落地奖励不予计算"
-         for r, v in zip(failed["landing_rate"], *_ys(failed["energy_import_y"]))])
+        [_failed_parts((r <= min_rate, f"申报商品落地率 {_percent(r)}，未超过 {min_rate_text}"),
+                       (e < threshold, f"海关能源资源类产品进口额 {v}，未达到 {threshold_text}"))
+         + "，能源资源进口落地奖励不予计算"
+         for r, e, v in zip(failed["landing_rate"], failed["energy_import_y"], *_ys(failed["energy_import_y"]))])
     return _lines(rid, paid, paid["energy_import_y"].to_numpy(), amount, text), review
 
 
@@ -249,17 +258,17 @@ def rule_a5c(facts, policy):
     amount, hit = _capped(raw, cap)
     over = np.array([c > i for c, i in zip(declared, imported)], dtype=bool)
     min_t_text = _tonnes(min_t)
-    text = [f"煤炭进口 {_tonnes(i)} ≥ {min_t_text}，落地 {_tonnes(l)}"
-            + (f"（申报 {_tonnes(c)} 超过进口量，按进口量计）" if o else "")
-            + f"，按 {format_yuan(per_tonne)} 元/吨 计 {x}{_cap_note(h, cap)}"
+    text = [f"当年煤炭进口 {_tonnes(i)} ≥ {min_t_text}，省内落地 {_tonnes(l)}"
+            + (f"（企业申报 {_tonnes(c)}，超过海关进口量，按海关进口量计）" if o else "")
+            + f"，按每吨 {format_yuan(per_tonne)} 元计 {x}{_cap_note(h, cap)}"
             for i, l, c, o, x, h in zip(imported, landed, declared, over, *_ys(raw), hit)]
     flagged = paid[over]
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "煤炭落地数量(吨)", [_tonnes(c) for c in failed["coal_landed_t"]],
-                      [f"申报煤炭落地 {_tonnes(c)}，但海关煤炭进口量 {_tonnes(i)} < {min_t_text}，"
+                      [f"申报煤炭落地 {_tonnes(c)}，但海关当年煤炭进口量 {_tonnes(i)}，未达到 {min_t_text}，"
                        f"煤炭进口落地补贴不予计算" for c, i in zip(failed["coal_landed_t"], failed["coal_import_t"])]),
         _claim_review(flagged, "申报数超海关数", "煤炭落地数量(吨)", [_tonnes(c) for c in flagged["coal_landed_t"]],
-                      [f"申报煤炭落地 {_tonnes(c)} 超过海关进口量 {_tonnes(i)}，按进口量计算"
+                      [f"申报煤炭落地 {_tonnes(c)}，超过海关煤炭进口量 {_tonnes(i)}，按海关进口量计算"
                        for c, i in zip(flagged["coal_landed_t"], flagged["coal_import_t"])]),
     ])
     return _lines(rid, paid, None, amount, text), review
@@ -281,10 +290,9 @@ def rule_a5x(facts, policy):
     over_all = claimed_mask & (facts["local_export_fen"] > facts["export_y"])
     threshold_text = _y(threshold)
     rate_text = format_percent(rate)
-    also = "及手续费贴息补贴" if policy.rules.A5F.requires == rid else ""
-    text = [f"本地加工产品出口额 {b_text}"
-            + (f"（申报 {c_text} 超过海关出口额，按海关出口额计）" if c > b else "")
-            + f" ≥ {threshold_text}，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
+    text = [f"本地加工产品出口额 {b_text} ≥ {threshold_text}"
+            + (f"（企业申报 {c_text}，超过海关出口额，按海关出口额计）" if c > b else "")
+            + f"，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
             for b, c, b_text, c_text, x, h in zip(basis, paid["local_export_fen"],
                                                   *_ys(basis, paid["local_export_fen"], raw), hit)]
     failed = facts[claimed_mask & ~qualified]
@@ -292,12 +300,14 @@ def rule_a5x(facts, policy):
     review = concat_reviews([
         _claim_review(failed, "申报条件不符", "本地加工产品出口额(元)",
                       yuan_texts(failed["local_export_fen"]),
-                      [f"申报本地加工产品出口额 {c}，按海关出口额 {e} 为限计 {v} < {threshold_text}，"
-                       f"本地加工产品出口奖励{also}不予计算"
-                       for c, e, v in zip(*_ys(failed["local_export_fen"], failed["export_y"], value[failed.index]))]),
+                      [f"申报本地加工产品出口额 {c}"
+                       + (f"，超过海关出口额 {e}，按海关出口额计" if over else "")
+                       + f"，未达到 {threshold_text}，本地加工产品出口奖励不予计算"
+                       for c, e, over in zip(*_ys(failed["local_export_fen"], failed["export_y"]),
+                                             failed["local_export_fen"] > failed["export_y"])]),
         _claim_review(flagged, "申报数超海关数", "本地加工产品出口额(元)",
                       yuan_texts(flagged["local_export_fen"]),
-                      [f"申报本地加工产品出口额 {c} 超过海关出口额 {e}，按海关出口额计算"
+                      [f"申报本地加工产品出口额 {c}，超过海关出口额 {e}，按海关出口额计算"
                        for c, e in zip(*_ys(flagged["local_export_fen"], flagged["export_y"]))]),
     ])
     return _lines(rid, paid, basis, amount, text), review
@@ -325,14 +335,16 @@ def rule_a5f(facts, policy, qualified: np.ndarray):
     basis = round_half_up_div(base_num, den)
     rate_text = format_percent(rate)
     fee_t, interest_t, basis_t, raw_t = _ys(paid["bank_fee_fen"], interest_fen, basis, raw)
-    text = [f"银行手续费 {f} + 贷款贴息利息 {i}（{n} 笔，按发放日LPR计"
-            + (f"，其中 {c} 笔按LPR上限计" if c else "") + f"）= {b}，"
-            f"按 {rate_text} 计 {x}{_cap_note(h, cap)}"
+    text = [f"银行手续费 {f}"
+            + (f"、融资贷款利息 {i}（共 {n} 笔" + (f"，其中 {c} 笔实付利率高于贷款发放日1年期LPR，按LPR计" if c else "")
+               + "）" if n else "")
+            + f"，合计 {b}，按 {rate_text} 计 {x}{_cap_note(h, cap)}"
             for f, i, n, c, b, x, h in zip(fee_t, interest_t, paid["loan_count"], paid["loan_capped"], basis_t,
                                             raw_t, hit)]
     review = _claim_review(
         failed, "申报条件不符", "银行手续费(元)", yuan_texts(failed["bank_fee_fen"]),
-        [f"未达到{required.name}条件（{article_label(params.article)}“同时给予”），银行手续费及贷款贴息补贴不予计算"]
+        [f"{article_label(params.article)}规定银行手续费及贷款贴息补贴与{required.name}“同时给予”，"
+         f"该企业未达到{required.name}条件，本项补贴不予计算"]
         * len(failed))
     return _lines(rid, paid, basis, amount, text), review
 
@@ -356,15 +368,20 @@ def rule_a5g(facts, policy):
     step_text = _y(step)
     per_step_text = _y(per_step)
     y_t, y1_t, i_t, x_t = _ys(paid["total_y"], paid["total_y1"], increase[ok], raw)
-    text = [f"贸易额 {y} ≥ {threshold_text}，同比增量 {y} − {y1} = {i}，"
-            f"每 {step_text} 奖 {per_step_text}，计 {s} 档 {x}"
-            + (_cap_note(h, c) if not n else f"，当年新引入企业{_cap_note(h, c)[1:] if h else '上限 ' + _y(c)}")
+    text = [f"年度贸易额 {y} ≥ {threshold_text}，较上年 {y1}同比增量 {i}，按每增加 {step_text}奖励 {per_step_text}，"
+            f"满 {s} 个计 {x}"
+            + (_cap_note(h, c) if not n else
+               f"，超过当年新引入企业最高奖励，按 {_y(c)}计" if h else f"（当年新引入企业最高奖励 {_y(c)}）")
             for y, y1, i, s, x, h, c, n in zip(y_t, y1_t, i_t, steps[ok], x_t, hit, caps, paid["newly_introduced"])]
     inc_failed = increase[~ok]
+    params_name = policy.rules[rid].name
     review = _claim_review(
         failed, "申报条件不符", "生产加工型", ["是"] * len(failed),
-        [f"生产加工型企业，贸易额 {y}（需 ≥ {threshold_text}），同比增量 {i}（每满 {step_text} 计一档），"
-         f"增量奖励不予计算" for y, i in zip(*_ys(failed["total_y"], inc_failed))])
+        [(f"年度贸易额 {y}，未达到 {threshold_text}" if t < threshold else
+          f"年度贸易额 {y}，较上年 {y1}减少 {d}，无同比增量" if i < 0 else
+          f"年度贸易额 {y}，较上年 {y1}同比增量 {inc}，不足 {step_text}") + f"，{params_name}不予计算"
+         for y, y1, inc, d, t, i in zip(*_ys(failed["total_y"], failed["total_y1"], inc_failed, -inc_failed),
+                                        failed["total_y"], inc_failed)])
     return _lines(rid, paid, increase[ok], amount, text), review
 
 

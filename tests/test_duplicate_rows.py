@@ -24,7 +24,7 @@ def test_province_rows_pasted_twice_are_paid_once(tmp_path):
     assert bundle.province["amount_fen"].tolist() == [100_000, 200_000]
     copies = _copies(bundle)
     assert copies["行号"].tolist() == [4, 5] and copies["值"].tolist() == [CODE_A, CODE_B]
-    assert copies["说明"].iloc[0].startswith("该行与本表第 2 行各列相同（序号列除外），是重复行：只计算一次")
+    assert copies["说明"].iloc[0].startswith("该行与本表第2行各列内容相同（序号列除外），视为重复行，只计算一次")
     assert "省级.xlsx：2 行与前面的行完全相同（重复行），只计算一次，已列入待核查" in bundle.console
     account = next(a for a in bundle.accounts if a.file == "省级.xlsx")
     assert (account.rows_read, account.rows_used, account.rows_review) == (4, 2, 2) and _balanced(bundle)
@@ -38,7 +38,7 @@ def test_a_customs_sheet_copied_in_its_workbook_counts_once(tmp_path):
     assert bundle.customs["amount_fen"].sum() == 150_000
     copies = _copies(bundle)
     assert copies["工作表"].tolist() == ["出口 (2)", "出口 (2)"]
-    assert copies["说明"].iloc[0].startswith("该行与文件“海关.xlsx”工作表“出口”第 2 行各列相同")
+    assert copies["说明"].iloc[0].startswith("该行与文件“海关.xlsx”工作表“出口”第2行各列内容相同")
     assert _balanced(bundle)
 
 

@@ -565,4 +565,4 @@ def test_thresholds_compare_the_values_as_declared(tmp_path):
     assert lines.loc[(CODE_A, "A5I"), "approved_fen"] == 12_000_000        # 2% of 6,000,000.00
     assert (CODE_B, "A5C") not in lines.index
     refused = result.review[result.review["统一社会信用代码"] == CODE_B]
-    assert any("4,999.9999995 吨 < 5,000 吨" in m for m in refused["说明"])
+    assert any("4,999.9999995 吨，未达到 5,000 吨" in m for m in refused["说明"])

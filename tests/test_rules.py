@@ -155,7 +155,7 @@ def test_a5i_rate_a_hair_above_the_threshold_is_above():
                  firm_rows=[firm(C, landing_rate=Fraction("0.5000001"))])
     assert approved(result, "A5I") == 12_000_000
     explanation = result.lines.loc[result.lines["rule_id"] == "A5I", "explanation"].iloc[0]
-    assert "落地率 50.00001% > 50%" in explanation
+    assert "商品落地率 50.00001%，超过 50%" in explanation
 
 
 def test_a5c_imports_a_hair_below_the_threshold_are_below():
@@ -164,7 +164,7 @@ def test_a5c_imports_a_hair_below_the_threshold_are_below():
                  firm_rows=[firm(C, coal_landed_t=Fraction(4_000))])
     assert approved(result, "A5C") is None
     message = " ".join(result.review["说明"])
-    assert "4,999.9999995 吨 < 5,000 吨" in message
+    assert "海关当年煤炭进口量 4,999.9999995 吨，未达到 5,000 吨" in message
 
 
 def test_a5c_amount_from_exact_tonnes_rounded_once():
@@ -241,7 +241,7 @@ def test_a5f_follows_the_dependency_the_policy_file_declares():
     assert approved(run(**exporter), "A5F") == 50_000
     under_a5g = calculate(bundle(**exporter), requires_a5g, "report")
     assert approved(under_a5g, "A5X") is not None and approved(under_a5g, "A5F") is None
-    assert "未达到生产加工型企业增量奖励条件（第五条第（二）项“同时给予”）" in " ".join(under_a5g.review["说明"])
+    assert "与生产加工型企业增量奖励“同时给予”，该企业未达到生产加工型企业增量奖励条件" in " ".join(under_a5g.review["说明"])
     grower = dict(customs_rows=[customs(C, 10_000_000)],
                   firm_rows=[firm(C, processing_type=True, bank_fee_fen=100_000)])
     assert approved(run(**grower), "A5F") is None

@@ -77,5 +77,5 @@ def invalid_reason(code: str) -> str:
     if len(code) != 18:
         return f"有{len(code)}位，应为18位"
     bad = sorted({c for c in code if c not in _VALUE})
-    return ("含有不允许的字符“" + "”“".join(bad) + "”（统一社会信用代码只用数字和大写字母，不用I、O、S、V、Z；"
-            "字母O常是数字0之误）")
+    return ("含有不允许的字符“" + "”“".join(bad) + "”（统一社会信用代码只用数字和大写字母，不使用I、O、S、V、Z"
+            "五个字母，“O”多为数字“0”误填）")

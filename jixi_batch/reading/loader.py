@@ -320,7 +320,7 @@ def _assemble(reads: list[_FileRead], policy: Policy, year: int | None, warnings
         column = pd.Series([headers.get(k, "年月") for k in zip(other["src_file"], other["src_sheet"])],
                            index=other.index, dtype=object)
         value = other["year"].astype(str) + other["month"].map(lambda m: f"{m:02d}" if m else "年")
-        message = (f"年月不属于计算年度 {y} 年或上年 {y - 1} 年" + "（" + value + "），该行未使用")
+        message = (f"年月不属于计算年度 {y} 年或上年 {y - 1} 年" + "（" + value + "），该行未纳入计算")
         reviews.append(_review_rows(other, CAT_OTHER_YEAR, column, value, message))
         _move_to_review(accounts, other)
         customs = customs.loc[in_scope].reset_index(drop=True)
@@ -339,8 +339,8 @@ def _assemble(reads: list[_FileRead], policy: Policy, year: int | None, warnings
         headers = _header_of(results, Firms.role, "code")
         column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(dups["src_file"], dups["src_sheet"])],
                            index=dups.index, dtype=object)
-        message = ("同一企业在企业信息中出现多次（" + dups["code"].map(rows_of) + "），程序不按行序取舍："
-                   "该企业的申报类奖励暂不计算，请删除重复行后重新运行")
+        message = ("该企业在“企业信息”表中有多行（" + dups["code"].map(rows_of) + "），内容不一致，"
+                   "无法确定以哪一行为准，需企业申报的奖励暂不计算")
         reviews.append(_review_rows(dups, CAT_DUPLICATE, column, dups["code"], message))
         _move_to_review(accounts, dups)
         firms = firms.loc[~dup].reset_index(drop=True)
@@ -401,8 +401,8 @@ def _without_copies(table: pd.DataFrame, results: list[SheetResult], role: str, 
     rows = table.loc[is_copy].drop_duplicates(_SOURCE).merge(copies, on=_SOURCE, how="left")
     same_sheet = (rows["first_file"] == rows["src_file"]) & (rows["first_sheet"] == rows["src_sheet"])
     where = ("文件“" + rows["first_file"] + "”工作表“" + rows["first_sheet"] + "”").where(~same_sheet, "本表")
-    message = ("该行与" + where + "第 " + rows["first_row"].astype(str) + " 行各列相同（序号列除外），是重复行："
-               "只计算一次，该行未使用。如确为两笔不同的数据，请在表中写明区别后重新运行")
+    message = ("该行与" + where + "第" + rows["first_row"].astype(str) + "行各列内容相同（序号列除外），视为重复行，"
+               "只计算一次，该行未纳入计算")
     headers = _header_of(results, role, "code")
     column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(rows["src_file"], rows["src_sheet"])],
                        index=rows.index, dtype=object)
@@ -444,9 +444,9 @@ def _bad_checks(tables: dict[str, pd.DataFrame], results: list[SheetResult]) -> 
         headers[(r.file, r.sheet)] = r.headers.get("code", "统一社会信用代码")
     column = pd.Series([headers.get(k, "统一社会信用代码") for k in zip(rows["src_file"], rows["src_sheet"])],
                        dtype=object)
-    message = ("统一社会信用代码第18位校验码不符合GB 32100-2015（应为“"
-               + rows["code"].map(lambda c: codes_mod.check_char(c[:17])) + "”）："
-               "该企业照常计算，但请核对代码是否正确（待核查）")
+    message = ("统一社会信用代码第18位（校验码）与前17位不符，按《法人和其他组织统一社会信用代码编码规则》"
+               "（GB 32100—2015）应为“" + rows["code"].map(lambda c: codes_mod.check_char(c[:17]))
+               + "”，代码可能有误；奖励照常测算，核实前暂缓拨付")
     return bad, _review_rows(rows, CAT_BAD_CHECK, column, rows["code"], message)
 
 

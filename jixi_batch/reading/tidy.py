@@ -49,7 +49,7 @@ CAT_MERGED = "合并单元格"
 CAT_PERIOD = "非全年累计"
 CAT_QUANTITY_SPLIT = "数量无法区分进出口"
 CAT_ACCOUNT = "银行账号有误"
-NOT_USED = "，该行未使用"
+NOT_USED = "，该行未纳入计算"
 
 
 def _key(text: str) -> str:
@@ -282,7 +282,7 @@ def _tidy_rows(region: np.ndarray, filled: np.ndarray | None, start: int, layout
     percent_ones: dict[str, int] = {}
 
     problems.add(status == codes_mod.MISSING, code_match.header, code_raw, CAT_CODE_MISSING,
-                 f"{code_match.header}：缺少统一社会信用代码{NOT_USED}")
+                 f"未填写统一社会信用代码{NOT_USED}")
     # the header row again further down (tables pasted one under another): one review row, not
     # one per cell that is a header text instead of a value
     repeated = (status == codes_mod.INVALID) & (code_text == codes_mod.normalise_code(code_match.header.split("/")[-1]))
@@ -373,7 +373,7 @@ def _add_errors(problems: _Problems, binding: Binding, col, vals, errs, category
     bad = (errs != None) & ~repeated  # noqa: E711
     if bad.any() and binding.column.kind.name == "account":      # the row is used; the account is checked
         messages = np.empty(len(errs), dtype=object)
-        messages[bad] = [f"{binding.header}：{e}（该企业待核查）" for e in errs[bad]]
+        messages[bad] = [f"{binding.header}：{e}（该企业暂缓拨付）" for e in errs[bad]]
         problems.add(bad, binding.header, col, CAT_ACCOUNT, messages, use_row=True)
     elif bad.any():
         cats = category.copy() if isinstance(category, np.ndarray) else np.full(len(col), category, dtype=object)
@@ -482,7 +482,7 @@ def _parse_item(value, ctx: ReadContext):
         return ("", ""), "缺少奖励项目"
     found = ctx.items.get(_key(text))
     if found is None:
-        return ("", ""), "不是政策文件中的省级奖励项目（" + "、".join(v[0] for v in ctx.items.values()) + "）"
+        return ("", ""), "不属于本政策对应的省级奖励项目（" + "、".join(v[0] for v in ctx.items.values()) + "）"
     return found, None
 
 

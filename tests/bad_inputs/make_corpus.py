@@ -370,7 +370,7 @@ def cases() -> list[Case]:
     # --- cell values ------------------------------------------------------------------
     r = firm_rows[0]
     c = case("25_text_in_number_cell", "数字单元格里是文字（省级奖励金额写成“十二万”）",
-             "待核查：数据格式错误，文件/工作表/行号/列，值“十二万”，说明“省级奖励金额（元）：不是数字，应填写金额（元），该行未使用”；其他企业照常",
+             "待核查：数据格式错误，文件/工作表/行号/列，值“十二万”，说明“省级奖励金额（元）：不是数字，应填写金额（元），该行未纳入计算”；其他企业照常",
              review=[{"类别": "数据格式错误", "文件": PROVINCE, "行号": r + 1, "值": "十二万"}],
              same_payout={"except": [code_at(prov, r)]})
     rows = [list(x) for x in prov]
@@ -378,7 +378,7 @@ def cases() -> list[Case]:
     write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
 
     r = firm_rows[1]
-    c = case("26_negative_amount", "负数金额（省级奖励金额 -300000）", "待核查：金额为负，“…不能为负数，该行未使用”；其他企业照常",
+    c = case("26_negative_amount", "负数金额（省级奖励金额 -300000）", "待核查：金额为负，“…不能为负数，该行未纳入计算”；其他企业照常",
              review=[{"类别": "金额为负", "文件": PROVINCE, "行号": r + 1}],
              same_payout={"except": [code_at(prov, r)]})
     rows = [list(x) for x in prov]
@@ -437,7 +437,7 @@ def cases() -> list[Case]:
     write_xlsx(c.start().path(APPS), {**apps, "贷款台账": new})
 
     c = case("31_dates_other_forms", "发放日用未列出的写法：2023.6.19、“2023-06-20 00:00:00”（能识别）；06/19/2023、2023年8月22号（不能识别）",
-             "能识别的照常；不能识别的列入待核查：数据格式错误，“发放日：不是日期，应填写如 2023-05-10，该行未使用”",
+             "能识别的照常；不能识别的列入待核查：数据格式错误，“发放日：不是日期，应填写如 2023-05-10，该行未纳入计算”",
              review=[{"类别": "数据格式错误", "文件": APPS, "工作表": "贷款台账", "列": "发放日", "行号": 4},
                      {"类别": "数据格式错误", "文件": APPS, "工作表": "贷款台账", "列": "发放日", "行号": 5}],
              same_payout={"except": [loans[3][0], loans[4][0]]})
@@ -483,7 +483,7 @@ def cases() -> list[Case]:
     bad = good[:17] + next(ch for ch in "0123456789ABCDEFGHJKLMNPQRTUWXY" if ch != check_char(good[:17]))
     rows[r_len][2], rows[r_letter][2], rows[r_check][2] = short, letter, bad
     c = case("34_codes_invalid", "信用代码位数不对、含禁用字母（O）、第18位校验码错误",
-             "位数/字母错误：待核查“统一社会信用代码无效”（“有17位，应为18位”/“含有不允许的字符“O”…”），该行未使用；"
+             "位数/字母错误：待核查“统一社会信用代码无效”（“有17位，应为18位”/“含有不允许的字符“O”…”），该行未纳入计算；"
              "校验码错误：照常计算并列入待核查“校验码错误”",
              review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": r_len + 1, "值": short},
                      {"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": r_letter + 1, "值": letter},
@@ -495,7 +495,7 @@ def cases() -> list[Case]:
     dup = next(i for i, row in enumerate(firms) if i and row[firms[0].index("本地加工产品出口额(元)")])
     dup_code = firms[dup][0]
     c = case("35_same_firm_twice", "同一企业在“企业信息”中出现两次，两行内容不同（联系电话不同）",
-             "两行都列入待核查“重复申报”（“同一企业在企业信息中出现多次（第N行、第M行），程序不按行序取舍…”），该企业申报类奖励暂不计算，其他企业照常",
+             "两行都列入待核查“重复申报”（“该企业在“企业信息”表中有多行（第N行、第M行），内容不一致，无法确定以哪一行为准…”），该企业申报类奖励暂不计算，其他企业照常",
              review=[{"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": dup + 1},
                      {"类别": "重复申报", "文件": APPS, "值": dup_code, "行号": len(firms) + 1}],
              same_payout={"except": [dup_code]})
@@ -536,7 +536,7 @@ def cases() -> list[Case]:
     col_local = firms[0].index("本地加工产品出口额(元)")
     r = dup
     c = case("39_formulas_without_results", "公式没有计算结果（程序生成、未经Excel保存的文件）",
-             "不当作空值：列入待核查“数据格式错误”，值为公式文本（如“=35000000*1”），“不是数字…该行未使用”",
+             "不当作空值：列入待核查“数据格式错误”，值为公式文本（如“=35000000*1”），“不是数字…该行未纳入计算”",
              review=[{"类别": "数据格式错误", "文件": APPS, "工作表": "企业信息", "行号": r + 1,
                       "值": f"={firms[r][col_local]}*1"}],
              same_payout={"except": [firms[r][0]]})
@@ -548,7 +548,7 @@ def cases() -> list[Case]:
     r = firm_rows[6]
     rows[r][3] = "外贸新业态创新奖励"
     c = case("40_unknown_province_item", "省级奖励名单中有政策文件里没有的奖励项目",
-             "待核查“未知奖励项目”，“不是政策文件中的省级奖励项目（…）”，该行未使用（不会被丢弃而不提示）",
+             "待核查“未知奖励项目”，“不属于本政策对应的省级奖励项目（…）”，该行未纳入计算（不会被丢弃而不提示）",
              review=[{"类别": "未知奖励项目", "文件": PROVINCE, "行号": r + 1, "值": "外贸新业态创新奖励"}],
              same_payout={"except": [code_at(prov, r)]})
     write_xlsx(c.start().path(PROVINCE), {PROVINCE_SHEET: rows})
@@ -641,7 +641,7 @@ def cases() -> list[Case]:
     rows23 = grids(CUSTOMS23)[CUSTOMS_SHEET]          # index 2 = header, 3..505 = data, 506 = 合计
     copy_sheet = CUSTOMS_SHEET + " (2)"
     c = case("52_sheet_copied_in_workbook", "海关数据工作簿里把工作表复制了一份（“进出口明细 (2)”与原表完全相同）",
-             "复制表的每一行列入待核查“重复行”（“该行与文件…工作表“进出口明细”第 N 行各列相同（序号列除外），是重复行：只计算一次…”），"
+             "复制表的每一行列入待核查“重复行”（“该行与文件…工作表“进出口明细”第N行各列内容相同（序号列除外），视为重复行，只计算一次…”），"
              "屏幕上说明“海关数据2023.xlsx：502 行与前面的行完全相同（重复行），只计算一次”；兑现金额不变",
              stdout=[f"{CUSTOMS23}：502 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
              review=[{"类别": "重复行", "文件": CUSTOMS23, "工作表": copy_sheet, "行号": 4},
@@ -652,7 +652,7 @@ def cases() -> list[Case]:
 
     pasted = rows23[10:15]                            # Excel rows 11..15
     c = case("53_customs_rows_pasted_twice", "海关数据末尾（合计行下面）又粘贴了一遍其中 5 行",
-             "粘贴的 5 行列入待核查“重复行”（“该行与本表第 11 行各列相同…”），屏幕上说明“5 行与前面的行完全相同（重复行）”；兑现金额不变",
+             "粘贴的 5 行列入待核查“重复行”（“该行与本表第11行各列内容相同…”），屏幕上说明“5 行与前面的行完全相同（重复行）”；兑现金额不变",
              stdout=[f"{CUSTOMS23}：5 行与前面的行完全相同（重复行），只计算一次，已列入待核查"],
              review=[{"类别": "重复行", "文件": CUSTOMS23, "工作表": CUSTOMS_SHEET, "行号": len(rows23) + 1 + k,
                       "值": str(row[2])} for k, row in enumerate(pasted)])
@@ -770,7 +770,7 @@ def cases() -> list[Case]:
     odd_code = "91230302MA1CXJ8L7"
     odd = [len(firm_rows) + 1, "鸡西市小计量仪器有限公司", odd_code, "境外展会补贴", 50000, "黑商务发〔2024〕18号"]
     c = case("67_total_like_firm_name_bad_code", "企业名称含“小计”（鸡西市小计量仪器有限公司），信用代码又少打了一位",
-             "不当作合计行跳过：列入待核查“统一社会信用代码无效”（“统一社会信用代码有17位，应为18位，该行未使用”），合计行跳过数仍为 1",
+             "不当作合计行跳过：列入待核查“统一社会信用代码无效”（“统一社会信用代码有17位，应为18位，该行未纳入计算”），合计行跳过数仍为 1",
              review=[{"类别": "统一社会信用代码无效", "文件": PROVINCE, "行号": len(prov), "值": odd_code,
                       "企业名称": "鸡西市小计量仪器有限公司"}],
              data_check=[{"文件": PROVINCE, "工作表": PROVINCE_SHEET, "合计行跳过数": 1, "待核查行数": 3}])
