@@ -140,8 +140,8 @@ def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
             raise InputError(f"文件“{name}”中没有任何数据（空文件或只有隐藏工作表）。")
         raise InputError(
             f"无法识别文件“{name}”的类型：没有找到海关数据、省级奖励或企业申报汇总的表头。"
-            "海关数据需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列；"
-            "省级奖励需要 统一社会信用代码、奖励项目、省级奖励金额 等列。")
+            "海关数据应含“年月”“统一社会信用代码”“进出口”“贸易方式”“商品编码”“金额”等列；"
+            "省级奖励名单应含“统一社会信用代码”“奖励项目”“省级奖励金额”等列。")
     for result in results:
         _check_usable(result, book.has_sheet_names)
         warnings.extend(sheet_warnings(result))
@@ -233,12 +233,12 @@ def _check_roles(reads: list[_FileRead], warnings: list[str]) -> None:
         raise InputError("有多个文件被识别为企业申报汇总：" + "、".join(f"“{p.name}”" for p in apps)
                          + "。请只保留一个企业申报汇总工作簿。")
     if not files_with((Customs.role,)):
-        raise InputError("没有找到海关数据文件（需要 年月、统一社会信用代码、进出口、贸易方式、商品编码、金额 等列）。"
+        raise InputError("没有找到海关数据文件（应含“年月”“统一社会信用代码”“进出口”“贸易方式”“商品编码”“金额”等列）。"
                          "海关数据是必需的。")
     if not province:
-        warnings.append("没有找到省级奖励文件：依据省级奖励的规则（A1、A2N、A2P、A3E、A3W、A4）将没有结果")
+        warnings.append("未找到省级奖励名单，依据省级奖励兑现的各项市级奖励均无法计算")
     if not apps:
-        warnings.append("没有找到企业申报汇总工作簿：依据企业申报的规则将没有结果，所有企业缺少开户信息")
+        warnings.append("未找到企业申报汇总，需企业申报的各项奖励均无法计算，所有企业均缺少开户银行和银行账号")
     elif not files_with((Firms.role,)):
         warnings.append("企业申报汇总中没有找到“企业信息”工作表")
 
@@ -492,6 +492,6 @@ def _console_line(read: _FileRead) -> str:
         a = r.account
         total_skipped += a.rows_total_skipped
         where = f"工作表“{r.sheet}”" if read.has_sheet_names else ""
-        parts.append(f"{where}识别为【{ROLE_LABELS[r.role]}】读取 {a.rows_read} 行"
-                     f"（使用 {a.rows_used}，待核查 {a.rows_review}）")
-    return f"{read.path.name}：" + "；".join(parts) + f"；跳过合计行 {total_skipped} 行"
+        parts.append(f"{where}识别为【{ROLE_LABELS[r.role]}】，读取 {a.rows_read:,} 行"
+                     f"（使用 {a.rows_used:,} 行，列入待核查 {a.rows_review:,} 行）")
+    return f"{read.path.name}：" + "；".join(parts) + (f"；跳过合计行 {total_skipped} 行" if total_skipped else "")

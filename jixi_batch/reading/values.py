@@ -385,7 +385,7 @@ def parse_bool(value):
         return True, None
     if text in _FALSE:
         return False, None
-    return False, "应填写 是 或 否"
+    return False, "应填写“是”或“否”"
 
 
 # --- dates -------------------------------------------------------------------------
@@ -551,7 +551,7 @@ def parse_direction(value):
     text = _WS_RE.sub("", unicodedata.normalize("NFKC", as_text(value))).upper()
     if text in _DIRECTIONS:
         return _DIRECTIONS[text], None
-    return "", "应为 进口 或 出口（I/E）"
+    return "", "应填写“进口”或“出口”"
 
 
 def _integer_digits(value):
