@@ -169,7 +169,7 @@ def run_batch(args) -> int:
             with stage("write"), paused_gc(), staged.writing("兑现表未能写完"):
                 write_payout_workbook(result, folder / payout_filename(bundle.year))
             if not args.no_letters:
-                pdf = write_letters_into(staged, result, args.pdf)
+                pdf = write_letters_into(staged, result, args.pdf, args.duplex)
     except OutputFolderError as exc:
         raise RunError(str(exc)) from None
     for warning in calc.warnings:
@@ -200,21 +200,27 @@ def review_line(calc) -> str:
             + f"；待核查 {len(calc.review)} 条" + (f"（{by_level}）" if by_level else ""))
 
 
-def write_letters_into(staged, result, pdf: bool) -> Path | None:
-    """The letters of ``result`` in the staged run folder's 通知书 (and the combined file as PDF
-    when asked); the PDF's path, if one was made. Imported only when letters are wanted."""
-    from .letters import LetterTemplateError, convert_to_pdf, write_letters
+def write_letters_into(staged, result, pdf: bool, duplex: bool = False) -> Path | None:
+    """The letters of ``result`` in the staged run folder's 通知书 (drafts of 暂缓拨付 firms in
+    通知书/暂缓拨付), the combined file of the ready ones as PDF when asked; the PDF's path, if one was
+    made. Says on the console how many are ready and how many are drafts. Imported only when letters
+    are wanted."""
+    from .letters import LetterTemplateError, convert_to_pdf, letter_notes, write_letters
 
     try:
         with stage("letters"), staged.writing("通知书未能写完"):
             letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE,
-                                    progress=sys.stderr.isatty())
+                                    progress=sys.stderr.isatty(), issue_date=result.issue_date, duplex=duplex)
     except LetterTemplateError as exc:
         raise RunError(str(exc)) from None
-    if not (pdf and letters):
+    print(letters.summary())
+    if letters.paths:
+        for note in letter_notes(result.policy):
+            print(f"提示：{note}")
+    if not (pdf and letters.combined):
         return None
     with staged.writing("PDF 通知书未能写完"):
-        return convert_to_pdf(letters[-1])
+        return convert_to_pdf(letters.combined, duplex=duplex)
 
 
 def run_template(argv: list[str]) -> int:

@@ -103,7 +103,10 @@ def test_letters_one_per_paid_firm(tmp_path):
     firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine")
     paid = firms[(firms["序号"] != "合计") & (firms["兑现金额(元)"] > 0)]
     letters = sorted((run / "通知书").glob("*.docx"))
-    assert len(letters) == len(paid) + 1
+    drafts = sorted((run / "通知书" / "暂缓拨付").glob("*.docx"))
+    held = paid[paid["状态"] == "暂缓拨付"]
+    assert len(drafts) == len(held) > 0
+    assert len(letters) == len(paid) - len(held) + 1
     assert (run / "通知书" / "全部通知书.docx").exists()
 
 
