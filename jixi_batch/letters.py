@@ -467,6 +467,7 @@ TAIL_CHARS = 5                # a paragraph's last line holds at least this many
 MIN_GLUED = 16                # shorter paragraphs (a date, a table cell) are left alone
 _DATE = re.compile(r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
 _CENTRED = etree.XPath("boolean(w:pPr/w:jc[@w:val='center'])", namespaces={"w": W_NS})
+_IN_TABLE = etree.XPath("boolean(ancestor::w:tc)", namespaces={"w": W_NS})
 
 
 def _glue_units(date_text: str) -> str:
@@ -480,13 +481,14 @@ def _keep_tail_together(paragraph) -> None:
     character or two alone (“整）。”, “户：”), and keep each figure of a date with its unit (never
     “2024年6” at the end of a line and “月30日” on the next): a word joiner between each pair of
     characters where a line could break (not inside a run of Latin letters and figures, which never
-    breaks). A centred paragraph (a title) is left as its author broke it."""
+    breaks). A centred paragraph (a title) and a table cell (a narrow column, where a glued tail
+    would strand the character before it) keep their own breaks."""
     texts = [t for t in paragraph.iter(f"{_W}t") if t.text]
     for node in texts:
         if _DATE.search(node.text):
             node.text = _DATE.sub(lambda m: _glue_units(m.group()), node.text)
     chars = [(node, i) for node in texts for i in range(len(node.text)) if node.text[i] != GLUE]
-    if len(chars) < MIN_GLUED or _CENTRED(paragraph):
+    if len(chars) < MIN_GLUED or _CENTRED(paragraph) or _IN_TABLE(paragraph):
         return
     inserts: dict = {}
     for (left_node, li), (node, i) in zip(chars[-TAIL_CHARS:-1], chars[-TAIL_CHARS + 1:]):
@@ -503,7 +505,7 @@ def _keep_tail_together(paragraph) -> None:
 
 
 def keep_tails_together(body) -> None:
-    """_keep_tail_together for every paragraph of a rendered letter body (table cells included)."""
+    """_keep_tail_together for every paragraph of a rendered letter body."""
     for paragraph in body.iter(f"{_W}p"):
         _keep_tail_together(paragraph)
 

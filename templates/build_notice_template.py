@@ -93,7 +93,7 @@ INDENT = Pt(BODY_PT * 2)         # two characters
 TEXT_WIDTH_MM = 210 - 28 - 26    # 156 mm
 # column widths, mm (they add up to the text width)
 COLUMNS = [("奖励项目", 62), ("政策依据", 54), ("核定金额（元）", 40)]
-ANNEX_COLUMNS = [("序号", 12), ("奖励项目", 26), ("政策依据", 24), ("计算说明", 70), ("核定金额（元）", 24)]
+ANNEX_COLUMNS = [("序号", 12), ("奖励项目", 30), ("政策依据", 22), ("计算说明", 68), ("核定金额（元）", 24)]
 
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY)
