@@ -38,6 +38,8 @@ def _missing() -> str | None:
         return "LibreOffice (soffice) is not installed"
     if shutil.which("pdftotext") is None:
         return "poppler-utils (pdftotext) is not installed"
+    if shutil.which("fc-match") is None:
+        return "fontconfig (fc-match) is not installed"
     found = subprocess.run(["fc-match", "仿宋_GB2312"], capture_output=True, text=True,
                            env=dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF)))
     if "Fandol" not in found.stdout:
