@@ -434,7 +434,7 @@ def run_batch(args, console: Console | None = None) -> int:
                              f"（政策第{policy.meta.payout.article}条：{policy.meta.payout.text}），请核实")
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
-    letters: list[Path] = []
+    letters = None
     pdf = None
     try:
         with staged as folder:
@@ -444,7 +444,7 @@ def run_batch(args, console: Console | None = None) -> int:
                 write_payout_workbook(result, book)
             print(f"已写出兑现表“{book.name}”{took(writing)}")
             if not args.no_letters:
-                letters, pdf = write_letters_into(staged, result, args.pdf, console)
+                letters, pdf = write_letters_into(staged, result, args.pdf, args.duplex, console)
     except OutputFolderError as exc:
         raise RunError(str(exc)) from None
     for warning in calc.warnings:
@@ -460,17 +460,19 @@ def run_batch(args, console: Console | None = None) -> int:
 
         if find_soffice() is None:
             print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
-    print(written_line(staged.final, len(letters) - 1 if letters else 0, args.no_letters))
+    print(written_line(staged.final, letters, args.no_letters))
     print(f"输出文件夹：{staged.final}")
     return 0
 
 
-def written_line(run: Path, letters: int, no_letters: bool) -> str:
-    """本次生成通知书 34 份，输出文件夹中共有文件 36 个: the letters (one per paid firm, the combined
-    file not counted) and every file in the finished run folder, its subfolders included."""
+def written_line(run: Path, letters, no_letters: bool) -> str:
+    """本次生成通知书 34 份（可寄发 29 份、草稿 5 份），输出文件夹中共有文件 37 个: the letters (one per paid
+    firm, the combined file not counted) and every file in the finished run folder, its subfolders included."""
     files = sum(1 for p in run.rglob("*") if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(run).parts))
-    made = "未生成通知书（已指定 --no-letters）" if no_letters else f"本次生成通知书 {letters} 份"
+    ready, drafts = (len(letters.ready), len(letters.drafts)) if letters is not None else (0, 0)
+    made = ("未生成通知书（已指定 --no-letters）" if no_letters else
+            f"本次生成通知书 {ready + drafts} 份" + (f"（可寄发 {ready} 份、草稿 {drafts} 份）" if drafts else ""))
     return f"{made}，输出文件夹中共有文件 {files} 个"
 
 
@@ -486,27 +488,31 @@ def review_line(calc) -> str:
             + f"；待核查 {len(calc.review)} 条" + (f"（{by_level}）" if by_level else ""))
 
 
-def write_letters_into(staged, result, pdf: bool, console: Console) -> tuple[list[Path], Path | None]:
-    """The letters of ``result`` in the staged run folder's 通知书 (the combined file last), and the
-    combined file as PDF when asked and made. Imported only when letters are wanted. On a terminal
-    write_letters shows its own progress bar; the PDF conversion gets a live line."""
-    from .letters import LetterTemplateError, convert_to_pdf, write_letters
+def write_letters_into(staged, result, pdf: bool, duplex: bool, console: Console):
+    """The letters of ``result`` in the staged run folder's 通知书 (drafts of 暂缓拨付 firms in
+    通知书/暂缓拨付), and the combined file of the ready ones as PDF when asked and made: (what was
+    written, the PDF or None). Says on the console how many are ready and how many are drafts.
+    Imported only when letters are wanted. On a terminal write_letters shows its own progress bar;
+    the PDF conversion gets a live line."""
+    from .letters import LetterTemplateError, convert_to_pdf, letter_notes, write_letters
 
     started = Stage("")
     try:
         with stage("letters"), staged.writing("通知书未能写完"):
-            letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE, progress=console.live)
+            letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE,
+                                    progress=console.live, issue_date=result.issue_date, duplex=duplex)
     except LetterTemplateError as exc:
         raise RunError(str(exc)) from None
     started.finish()
-    count = len(letters) - 1 if letters else 0
-    print(f"已生成通知书 {count} 份" + ("及合并通知书" if letters else "（没有兑现金额大于 0 的企业）")
-          + took(started))
-    if not (pdf and letters):
+    print(letters.summary() + took(started))
+    if letters.paths:
+        for note in letter_notes(result.policy):
+            print(f"提示：{note}")
+    if not (pdf and letters.combined):
         return letters, None
-    with console.stage(f"正在把合并通知书转换为 PDF（{count} 份通知书）") as converting, \
+    with console.stage(f"正在把合并通知书转换为 PDF（{len(letters.ready)} 份通知书）") as converting, \
             staged.writing("PDF 通知书未能写完"):
-        made = convert_to_pdf(letters[-1])
+        made = convert_to_pdf(letters.combined, duplex=duplex)
     if made is not None:
         print(f"已把合并通知书转换为 PDF“{made.name}”{took(converting)}")
     return letters, made

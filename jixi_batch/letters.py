@@ -1,15 +1,19 @@
-"""The notice letters 通知书/ (OUTPUTS.md "The notice letters").
+"""The notice letters 通知书/ (OUTPUTS.md "The notice letters", "Letters ready to send").
 
 One Word letter per firm with 兑现金额 > 0, named ``<序号>_<企业名称>.docx``, and one combined file
-``全部通知书.docx`` with every letter, each starting on a new page. Letters are rendered with docxtpl
-from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS) in a sandboxed jinja2
-environment bounded in steps, time and size (letter_sandbox.py), so an edited template cannot run
-code, hang or exhaust the run; every value is escaped, so a firm name such as ``A<b>&"公司`` prints
-as written. Whatever stops a template stops the run with a message naming the template. The writer computes nothing new: amounts, explanations and
-deductions come from the capped lines and the firm summary of the ``RunResult``.
+``全部通知书.docx`` of the letters ready to send, each letter a section of its own (page numbers
+restart at 1; with ``duplex`` it starts on an odd page). A 暂缓拨付 firm's letter is a draft, marked
+草稿 in the letter, written to ``通知书/暂缓拨付/`` and never put in the combined file. Letters are
+rendered with docxtpl from ``templates/notice_letter.docx`` (a clerk may edit it in Word/WPS) in a
+sandboxed jinja2 environment bounded in steps, time and size (letter_sandbox.py), so an edited
+template cannot run code, hang or exhaust the run; every value is escaped, so a firm name such as
+``A<b>&"公司`` prints as written. Whatever stops a template stops the run with a message naming the
+template. The writer computes nothing new: amounts, explanations and deductions come from the capped
+lines and the firm summary of the ``RunResult``; the 计算说明 is reworded for a letter (letter_wording).
 """
 from __future__ import annotations
 
+import copy
 import errno
 import io
 import os
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,8 +45,8 @@ from .safe_names import safe_file_name
 
 COMBINED_NAME = "全部通知书.docx"
 MAX_TEMPLATE_BYTES = 64 << 20       # the template's parts unpacked (a zip bomb is refused before it is opened)
-MISSING = "（待补充）"
 PROGRESS_DESC = "生成通知书"
+FONTS_CONF = Path(__file__).resolve().parent.parent / "templates" / "fonts.conf"
 MIN_FREE_FOR_PDF = 1 << 20          # bytes free below which a failed PDF conversion is put down to a full disk
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -88,40 +93,144 @@ def policy_title(policy: Policy) -> str:
     return title
 
 
+# --- wording: what the letter says, as a bureau writes it ---------------------------------------
+
+_N = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"          # a figure as format_yuan and the quantity texts write it
+_CJK_PUNCT = {"(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"}
+# phrases of the workbook's 计算说明 reworded for a letter, applied in order once the spaces are gone
+_REWORDINGS: list[tuple[re.Pattern, str]] = [(re.compile(pattern), replacement) for pattern, replacement in (
+    # A1: 海关进出口额 Y 元 − 上年 Y1 元 = 新增 I 元
+    (rf"({_N}元)[−-]上年({_N}元)=新增({_N}元)", r"\1，比上年\2新增\3"),
+    # A5G: 同比增量 Y 元 − Y1 元 = I 元; 每 S 元 奖 P 元，计 N 档 X 元
+    (rf"同比增量{_N}元[−-]({_N}元)=({_N}元)", r"比上年\1增加\2"),
+    (r"比上年0\.00元(新增|增加)", r"上年为零，\1"),
+    (rf"每({_N}元)奖({_N}元)", r"每增加\1奖励\2"),
+    (rf"计({_N})档({_N}元)", r"计\1档，共\2"),
+    # A5C: 按 50.00 元/吨 计
+    (rf"按({_N})元/吨计", r"按每吨\1元计"),
+    # A3S, A5F: a + b = c
+    (r"\+", "、"),
+    (rf"(元|）)=({_N}元)", r"\1，合计\2"),
+    # thresholds and comparisons
+    (rf"需≥({_N}[^，；。（）]*)", r"需达到\1（含）以上"),
+    (rf"需>({_N}[^，；。（）]*)", r"需超过\1"),
+    (rf"≥({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，达到\1（含）以上标准"),
+    (rf"≤({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，未超过\1"),
+    (rf">({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，超过\1"),
+    (rf"<({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，低于\1"),
+    # the caps' notes
+    (r"第五条各项合计", "第五条各项奖励合计"),
+    (r"元超过每户最高", "元，超过每户最高奖励"),
+    (r"按从高不重复原则", "按照“从高不重复”原则"),
+    (r"专项资金按比例压减（系数", "专项资金不足，各项奖励按同一比例压减（压减系数"),
+    # English
+    (r"按LPR上限计", "按贷款市场报价利率上限计"),
+    (r"LPR", "贷款市场报价利率"),
+)]
+# whatever symbol a new explanation might still hold, in words
+_SYMBOL_WORDS = {"≥": "不低于", "≤": "不超过", ">": "超过", "<": "低于", "=": "为", "+": "加", "−": "减",
+                 "×": "乘以", "*": "乘以", "÷": "除以", "/": "每"}
+_SPACE = re.compile(r" +")
+_HALF_PUNCT = re.compile(r"[():;?!]|,(?![0-9]{3})|(?<![0-9]),")
+
+
+def _drop_spaces(text: str) -> str:
+    """Spaces go, except between two Latin letters (a name such as 'ABC Trading' keeps its own)."""
+    def keep(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        return " " if before.isascii() and before.isalpha() and after.isascii() and after.isalpha() else ""
+    return _SPACE.sub(keep, text)
+
+
+def letter_wording(text: str) -> str:
+    """A 计算说明 of the workbook as a letter says it: no arithmetic symbols, full-width punctuation,
+    no stray spaces, no English abbreviation.
+
+    '本地加工产品出口额 8,234,000.00 元 ≥ 5,000,000 元，按 2% 计 164,680.00 元' ->
+    '本地加工产品出口额8,234,000.00元，达到5,000,000元（含）以上标准，按2%计164,680.00元'.
+    Figures keep their digits, thousands separators and decimal point; 2% stays as written.
+    """
+    text = _drop_spaces(_text(text).replace("\u3000", " "))
+    text = _HALF_PUNCT.sub(lambda m: "，" if m.group() == "," else _CJK_PUNCT[m.group()], text)
+    for pattern, replacement in _REWORDINGS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"[≥≤<>=+−×*÷/]", lambda m: _SYMBOL_WORDS[m.group()], text)
+    text = re.sub(r"(?<=[^0-9A-Za-z])-(?=[^0-9])|(?<=[^0-9A-Za-z])-$", "减", text)
+    return re.sub(r"，{2,}", "，", text.replace("（，", "（")).strip("，")
+
+
 # --- contexts ------------------------------------------------------------------------------------
 
+DEDUCTION_KINDS = (("从高不重复抵扣", "offset_fen"), ("第五条封顶核减", "art5_cut_fen"), ("预算核减", "budget_cut_fen"))
+HOLD = "暂缓拨付"          # the 状态 whose letter is a draft (review_levels.LEVEL_HOLD)
+DRAFTS_DIR = HOLD          # 通知书/暂缓拨付/
+
+
 def _deductions(firm_lines: list[dict], policy: Policy, fund_fen: int) -> list[str]:
-    """The deductions applied to one firm, in plain words (empty when none)."""
+    """The deductions applied to one firm, in plain words, one clause each (empty when none):
+    从高不重复抵扣, 第五条封顶核减, 预算核减. The template joins them into one sentence."""
     items = []
     for line in firm_lines:
         if line["offset_fen"] > 0:
-            items.append(f"从高不重复抵扣：{line['rule_name']}测算金额 {format_yuan(line['computed_fen'])} 元，"
-                         f"按照“从高不重复”原则，扣除你单位已享受的同类奖励 {format_yuan(line['offset_fen'])} 元。")
+            items.append(f"{line['rule_name']}测算金额{format_yuan(line['computed_fen'])}元，按照“从高不重复”原则，"
+                         f"抵扣你单位已享受的同类奖励{format_yuan(line['offset_fen'])}元")
     art5_cut = sum(line["art5_cut_fen"] for line in firm_lines)
     if art5_cut > 0:
         art5_rules = set(policy.article5.rules)
         art5_sum = sum(line["computed_fen"] - line["offset_fen"] for line in firm_lines if line["rule_id"] in art5_rules)
-        items.append(f"第五条封顶核减：第五条各项奖励合计 {format_yuan(art5_sum)} 元，"
-                     f"超过每户企业最高奖励 {format_yuan(policy.article5.cap_fen)} 元的规定，"
-                     f"核减 {format_yuan(art5_cut)} 元。")
+        items.append(f"第五条各项奖励合计{format_yuan(art5_sum)}元，超过每户企业最高奖励"
+                     f"{format_yuan(policy.article5.cap_fen)}元，按比例核减{format_yuan(art5_cut)}元")
     budget_cut = sum(line["budget_cut_fen"] for line in firm_lines)
     if budget_cut > 0:
-        fund_text = f"专项资金 {format_yuan(fund_fen)} 元" if fund_fen else "专项资金"
-        items.append(f"预算核减：{fund_text}不足以全额兑现全部奖励，各项奖励按同一比例压减，"
-                     f"你单位核减 {format_yuan(budget_cut)} 元。")
+        fund_text = f"专项资金{format_yuan(fund_fen)}元" if fund_fen else "专项资金"
+        items.append(f"{fund_text}不足以全额兑现全部奖励，各项奖励按同一比例压减，"
+                     f"你单位核减{format_yuan(budget_cut)}元")
     return items
+
+
+def letter_number(policy: Policy, issue_date: date, seq: int) -> str:
+    """编号 (发文字号, GB/T 9704 7.2.4): prefix + 〔year of issue〕 + 序号 + 号, e.g. 鸡商外贸奖〔2024〕3号.
+
+    The year is the year the letter is issued (--issue-date), as in every 发文字号 — Y+1 for a payout
+    made by the end of June of Y+1 —, not the policy year, which the title names. The 序号 is the firm's
+    in 企业汇总, not padded (9704: 不编虚位). No prefix in the policy file: no number."""
+    prefix = _text(policy.procedure.letter_number_prefix)
+    return f"{prefix}〔{issue_date.year}〕{seq}号" if prefix else ""
+
+
+def contact_note(policy: Policy) -> str:
+    """'联系人：张三，联系电话：0467-2345678' from the policy file ('' when neither is set)."""
+    person, phone = _text(policy.procedure.contact_person), _text(policy.procedure.telephone)
+    parts = ([f"联系人：{person}"] if person else []) + ([f"联系电话：{phone}"] if phone else [])
+    return "，".join(parts)
+
+
+def _hold_reasons(review) -> dict[str, list[str]]:
+    """code -> the 类别 of the 暂缓拨付 review rows naming the firm, first seen first."""
+    reasons: dict[str, list[str]] = {}
+    if review is None or len(review) == 0 or not {"级别", "类别", "统一社会信用代码"} <= set(review.columns):
+        return reasons
+    held = review[review["级别"] == HOLD]
+    for code, category in zip(held["统一社会信用代码"].astype(str), held["类别"].astype(str)):
+        found = reasons.setdefault(code, [])
+        if category not in found:
+            found.append(category)
+    return reasons
 
 
 def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[dict]:
     """One template context per firm with 兑现金额 > 0, in 序号 order."""
     policy = result.policy
+    issued = issue_date or result.issue_date or date.today()
     common = {
         "year": int(result.year),
         "policy_title": policy_title(policy),
         "policy_issuer": _text(policy.meta.issuer),
         "deadline": payout_deadline(policy, result.year),
-        "issue_date": chinese_date(issue_date or date.today()),
+        "issue_date": chinese_date(issued),
         "issuing_bodies": [_text(body) for body in policy.meta.issuing_bodies],
+        "contact_note": contact_note(policy),
     }
     firms = result.firms
     if firms is None or len(firms) == 0:
@@ -131,29 +240,41 @@ def letter_contexts(result: RunResult, issue_date: date | None = None) -> list[d
     if result.lines is not None and len(result.lines):
         for line in result.lines.to_dict("records"):
             lines_by_code.setdefault(line["code"], []).append(line)
+    held_for = _hold_reasons(result.review)
     contexts = []
     for firm in paid.to_dict("records"):
         firm_lines = [line for line in lines_by_code.get(firm["code"], [])
                       if line["computed_fen"] != 0 or line["approved_fen"] != 0]
         payout = int(firm["payout_fen"])
+        bank, account = _text(firm.get("bank")), _text(firm.get("account"))
+        missing = [label for label, value in (("开户银行", bank), ("银行账号", account)) if not value]
+        draft = _text(firm.get("status")) == HOLD
         contexts.append({
             **common,
             "seq": int(firm["seq"]),
+            "number": letter_number(policy, issued, int(firm["seq"])),
+            "draft": draft,
+            "hold_reasons": ("、".join(held_for.get(_text(firm["code"]), [])) or "待核查") if draft else "",
             "firm_name": _text(firm["name"]),
             "code": _text(firm["code"]),
             "lines": [{
                 "rule_id": _text(line["rule_id"]),
                 "rule_name": _text(line["rule_name"]),
                 "article": _text(line["article"]),
-                "explanation": _text(line["explanation"]),
+                "explanation": letter_wording(line["explanation"]),
                 "amount": format_yuan(line["approved_fen"]),
                 "computed": format_yuan(line["computed_fen"]),
             } for line in firm_lines],
             "deductions": _deductions(firm_lines, policy, int(result.fund_fen or 0)),
+            "deducted": format_yuan(sum(line["computed_fen"] - line["approved_fen"] for line in firm_lines)),
+            "deduction_kinds": "、".join(kind for kind, column in DEDUCTION_KINDS
+                                        if any(line[column] > 0 for line in firm_lines)),
             "total": format_yuan(payout),
             "total_capital": to_capital_yuan(payout),
-            "bank": _text(firm.get("bank")) or MISSING,
-            "account": _text(firm.get("account")) or MISSING,
+            "has_account": not missing,
+            "bank": bank,
+            "account": account,
+            "missing_account": "和".join(missing),
             "address": _text(firm.get("address")),
             "contact": _text(firm.get("contact")),
             "phone": _text(firm.get("phone")),
@@ -341,30 +462,60 @@ def _near(exc: TemplateSyntaxError) -> str:
     return f"（出错处附近：“{text[:60]}”）" if text else ""
 
 
+GLUE = "\u2060"              # WORD JOINER: no line break here (UAX #14; LibreOffice honours it, U+200D it does not)
+TAIL_CHARS = 5                # a paragraph's last line holds at least this many characters
+MIN_GLUED = 16                # shorter paragraphs (a date, a table cell) are left alone
+_DATE = re.compile(r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
+_CENTRED = etree.XPath("boolean(w:pPr/w:jc[@w:val='center'])", namespaces={"w": W_NS})
+_IN_TABLE = etree.XPath("boolean(ancestor::w:tc)", namespaces={"w": W_NS})
+
+
+def _glue_units(date_text: str) -> str:
+    """'2024年6月30日' with each figure glued to its unit: a line may break after 年 or 月, never
+    between 6 and 月."""
+    return re.sub(r"([0-9])([年月日])", rf"\1{GLUE}\2", date_text)
+
+
+def _keep_tail_together(paragraph) -> None:
+    """Glue the last TAIL_CHARS characters of a paragraph together, so its last line never holds a
+    character or two alone (“整）。”, “户：”), and keep each figure of a date with its unit (never
+    “2024年6” at the end of a line and “月30日” on the next): a word joiner between each pair of
+    characters where a line could break (not inside a run of Latin letters and figures, which never
+    breaks). A centred paragraph (a title) and a table cell (a narrow column, where a glued tail
+    would strand the character before it) keep their own breaks."""
+    texts = [t for t in paragraph.iter(f"{_W}t") if t.text]
+    for node in texts:
+        if _DATE.search(node.text):
+            node.text = _DATE.sub(lambda m: _glue_units(m.group()), node.text)
+    chars = [(node, i) for node in texts for i in range(len(node.text)) if node.text[i] != GLUE]
+    if len(chars) < MIN_GLUED or _CENTRED(paragraph) or _IN_TABLE(paragraph):
+        return
+    inserts: dict = {}
+    for (left_node, li), (node, i) in zip(chars[-TAIL_CHARS:-1], chars[-TAIL_CHARS + 1:]):
+        left, right = left_node.text[li], node.text[i]
+        if (left.isascii() and right.isascii()) or (i and node.text[i - 1] == GLUE) or \
+                (node is not left_node and left_node.text.endswith(GLUE)):
+            continue
+        inserts.setdefault(node, []).append(i)
+    for node, positions in inserts.items():
+        text = node.text
+        for i in sorted(positions, reverse=True):
+            text = text[:i] + GLUE + text[i:]
+        node.text = text
+
+
+def keep_tails_together(body) -> None:
+    """_keep_tail_together for every paragraph of a rendered letter body."""
+    for paragraph in body.iter(f"{_W}p"):
+        _keep_tail_together(paragraph)
+
+
 def _parse_body(xml: str, template: Path):
     try:
         return etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
         raise LetterTemplateError(f"通知书模板“{template.name}”填写后不是有效的 Word 内容{_STOP}"
                                   "请检查标签是否拆开了 Word 的段落或表格。") from exc
-
-
-def _page_break_run():
-    run = etree.Element(f"{_W}r")
-    etree.SubElement(run, f"{_W}br").set(f"{_W}type", "page")
-    return run
-
-
-def _start_on_new_page(elements: list) -> None:
-    """Put one page break at the very start of a letter's body."""
-    first = elements[0] if elements else None
-    if first is not None and first.tag == f"{_W}p":
-        ppr = first.find(f"{_W}pPr")
-        first.insert(0 if ppr is None else 1, _page_break_run())
-    else:
-        paragraph = etree.Element(f"{_W}p")
-        paragraph.append(_page_break_run())
-        elements.insert(0, paragraph)
 
 
 _ID_NAMESPACES = {"w": W_NS, "w14": W14_NS}
@@ -382,19 +533,76 @@ def _strip_unique_ids(elements: list) -> None:
                 node.attrib.pop(attr, None)
 
 
-class _Combined:
-    """The combined file: the template's document with every letter's body, one after another."""
+# CT_SectPr's children in schema order, and CT_PPr's children that may follow a w:sectPr
+_SECT_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+               "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+               "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
 
-    def __init__(self, data: bytes):
+
+def _sect_child(sect_pr, name: str, **attrs: str) -> None:
+    """Set a child of w:sectPr (w:type, w:pgNumType), added in its schema place when missing."""
+    child = sect_pr.find(f"{_W}{name}")
+    if child is None:
+        child = etree.Element(f"{_W}{name}")
+        later = {f"{_W}{tag}" for tag in _SECT_ORDER[_SECT_ORDER.index(name) + 1:]}
+        following = next((c for c in sect_pr if c.tag in later), None)
+        if following is not None:
+            following.addprevious(child)
+        else:
+            sect_pr.append(child)
+    for key, value in attrs.items():
+        child.set(f"{_W}{key}", value)
+
+
+def _empty_paragraph():
+    """A paragraph one point high, to end a letter whose body ends with a table."""
+    paragraph = etree.Element(f"{_W}p")
+    ppr = etree.SubElement(paragraph, f"{_W}pPr")
+    etree.SubElement(ppr, f"{_W}spacing").attrib.update({f"{_W}line": "20", f"{_W}lineRule": "exact",
+                                                         f"{_W}before": "0", f"{_W}after": "0"})
+    return paragraph
+
+
+class _Combined:
+    """The combined file: the template's document with every ready letter's body, one after another.
+
+    Each letter is a section of its own whose page numbers restart at 1: the section break sits in
+    the letter's last paragraph, a copy of the template's w:sectPr (same page, margins, footers).
+    A section starts on a new page, or with ``duplex`` on an odd page, so that printed on both sides
+    no sheet carries two firms (Word, WPS and LibreOffice add the blank page where one is needed).
+    """
+
+    def __init__(self, data: bytes, duplex: bool = False):
         self.doc = Document(io.BytesIO(data))
         self.body = self.doc.element.body
         self.sect_pr = self.body.find(f"{_W}sectPr")
+        if self.sect_pr is None:
+            self.sect_pr = etree.SubElement(self.body, f"{_W}sectPr")
+        _sect_child(self.sect_pr, "pgNumType", start="1")
+        self.start = "oddPage" if duplex else "nextPage"
         # Templates saved by Word carry bookmarks and w14:paraId; python-docx-built ones do not.
         self.has_ids = bool(_BOOKMARKS(self.body) or _WITH_IDS(self.body))
         for child in list(self.body):
             if child is not self.sect_pr:
                 self.body.remove(child)
         self.count = 0
+        self.last_paragraph = None
+
+    def _end_section(self) -> None:
+        """Close the letter added last with a section break (a copy of the template's sectPr)."""
+        sect_pr = copy.deepcopy(self.sect_pr)
+        _sect_child(sect_pr, "type", val=self.start if self.count > 1 else "nextPage")
+        ppr = self.last_paragraph.find(f"{_W}pPr")
+        if ppr is None:
+            ppr = etree.Element(f"{_W}pPr")
+            self.last_paragraph.insert(0, ppr)
+        for old in ppr.findall(f"{_W}sectPr"):
+            ppr.remove(old)
+        change = ppr.find(f"{_W}pPrChange")
+        if change is not None:
+            change.addprevious(sect_pr)
+        else:
+            ppr.append(sect_pr)
 
     def add(self, body) -> None:
         """Append the content of a rendered <w:body> (its final sectPr stays the template's)."""
@@ -402,15 +610,16 @@ class _Combined:
         if self.count:
             if self.has_ids:
                 _strip_unique_ids(elements)
-            _start_on_new_page(elements)
-        self.count += 1
+            self._end_section()
+        if not elements or elements[-1].tag != f"{_W}p":
+            elements.append(_empty_paragraph())
         for element in elements:
-            if self.sect_pr is not None:
-                self.sect_pr.addprevious(element)
-            else:
-                self.body.append(element)
+            self.sect_pr.addprevious(element)
+        self.last_paragraph = elements[-1]
+        self.count += 1
 
     def save(self, path: Path) -> None:
+        _sect_child(self.sect_pr, "type", val=self.start if self.count > 1 else "nextPage")
         for number, doc_pr in enumerate(self.body.iter(f"{{{WP_NS}}}docPr"), start=1):
             doc_pr.set("id", str(number))
         _save(self.doc, path)
@@ -424,41 +633,95 @@ def _save(doc, path: Path) -> None:
     Path(path).write_bytes(packed.getbuffer())
 
 
+@dataclass
+class LettersWritten:
+    """What write_letters wrote: the letters ready to send (and the combined file of them), and the
+    drafts of 暂缓拨付 firms in 通知书/暂缓拨付/."""
+
+    ready: list[Path] = field(default_factory=list)
+    drafts: list[Path] = field(default_factory=list)
+    combined: Path | None = None
+    duplex: bool = False
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file written: ready letters, drafts, the combined file last."""
+        return self.ready + self.drafts + ([self.combined] if self.combined else [])
+
+    def summary(self) -> str:
+        """The console line, e.g. 通知书：可寄发 29 份，已合并为“全部通知书.docx”；草稿 5 份 …"""
+        if not self.ready and not self.drafts:
+            return "通知书：没有兑现金额大于零的企业，未生成通知书"
+        parts = []
+        if self.ready:
+            duplex = "，双面打印时每份从奇数页开始" if self.duplex else ""
+            parts.append(f"可寄发 {len(self.ready)} 份，已合并为“{COMBINED_NAME}”{duplex}")
+        else:
+            parts.append("可寄发 0 份")
+        if self.drafts:
+            parts.append(f"草稿 {len(self.drafts)} 份（暂缓拨付企业，在“通知书/{DRAFTS_DIR}”文件夹，不得寄发）")
+        return "通知书：" + "；".join(parts)
+
+
+def letter_notes(policy: Policy) -> list[str]:
+    """What the letters leave out because the policy file does not say it (for the console)."""
+    notes = []
+    procedure = policy.procedure
+    if not _text(procedure.contact_person) and not _text(procedure.telephone):
+        notes.append("政策参数文件未填写联系人和联系电话，通知书上不印联系方式")
+    elif not _text(procedure.contact_person) or not _text(procedure.telephone):
+        missing = "联系人" if not _text(procedure.contact_person) else "联系电话"
+        notes.append(f"政策参数文件未填写{missing}，通知书上只印已填写的联系方式")
+    if not _text(procedure.letter_number_prefix):
+        notes.append("政策参数文件未填写通知书编号前缀，通知书不印编号")
+    return notes
+
+
 def write_letters(result: RunResult, letters_dir: Path, template: Path, progress: bool = True,
-                  issue_date: date | None = None) -> list[Path]:
-    """Write one letter per paid firm and the combined file; return their paths, the combined last.
+                  issue_date: date | None = None, duplex: bool = False) -> LettersWritten:
+    """Write one letter per paid firm and the combined file of the letters ready to send.
 
     Nothing is written for a firm with 兑现金额 0; with no paid firm, nothing is written at all.
-    ``issue_date`` (the 落款 date) defaults to today.
+    A 暂缓拨付 firm's letter is a draft (marked 草稿 in the letter) written to ``暂缓拨付/`` and left
+    out of the combined file. ``issue_date`` (the 落款 date) defaults to the run's. With ``duplex``
+    every letter of the combined file starts on an odd page.
     """
     letters_dir, template = Path(letters_dir), Path(template)
     contexts = letter_contexts(result, issue_date)
     data = _read_template(template)
     letters_dir.mkdir(parents=True, exist_ok=True)
+    written = LettersWritten(duplex=duplex)
     if not contexts:
-        return []
+        return written
     env = LetterEnvironment()
     with _template_errors(template):
         fast = _FastRenderer.create(data, env)
-        combined = _Combined(data)
-    used: set[str] = {COMBINED_NAME.casefold()}
-    written: list[Path] = []
+        combined = _Combined(data, duplex)
+    drafts_dir = letters_dir / DRAFTS_DIR
+    used: dict[Path, set[str]] = {letters_dir: {COMBINED_NAME.casefold(), DRAFTS_DIR.casefold()}, drafts_dir: set()}
     for context in tqdm(contexts, desc=PROGRESS_DESC, unit="份", disable=not progress):
-        path = letters_dir / safe_file_name(context["seq"], context["firm_name"], used)
+        folder = drafts_dir if context["draft"] else letters_dir
+        folder.mkdir(exist_ok=True)
+        path = folder / safe_file_name(context["seq"], context["firm_name"], used[folder])
         if fast is not None:
             with _template_errors(template):
                 body_xml = fast.render(context)
             body = _parse_body(body_xml, template)      # checks the letter is well-formed
-            fast.save(body_xml, path)
+            keep_tails_together(body)
+            fast.save(etree.tostring(body, encoding="unicode"), path)
         else:
             rendered = _render(data, context, env, template)
-            _save(rendered, path)
             body = rendered.docx.element.body
-        written.append(path)
-        combined.add(body)
-    combined_path = letters_dir / COMBINED_NAME
-    combined.save(combined_path)
-    written.append(combined_path)
+            keep_tails_together(body)
+            _save(rendered, path)
+        if context["draft"]:
+            written.drafts.append(path)
+        else:
+            written.ready.append(path)
+            combined.add(body)
+    if written.ready:
+        written.combined = letters_dir / COMBINED_NAME
+        combined.save(written.combined)
     return written
 
 
@@ -472,8 +735,14 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert_to_pdf(docx: Path, timeout: int = 600) -> Path | None:
-    """Convert a .docx to PDF beside it with LibreOffice (``soffice --headless --convert-to pdf``).
+# LibreOffice leaves out of a PDF the blank pages it inserts before an odd-page section unless told
+# to keep them; a double-sided print needs them (LibreOffice 7.4+ reads these JSON filter options).
+KEEP_BLANK_PAGES = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
+def convert_to_pdf(docx: Path, timeout: int = 600, duplex: bool = False) -> Path | None:
+    """Convert a .docx to PDF beside it with LibreOffice (``soffice --headless --convert-to pdf``);
+    with ``duplex`` the blank pages that put each letter on an odd page are kept in the PDF.
 
     None when LibreOffice is not installed or the conversion fails (the caller tells the clerk);
     a failed conversion also prints the reason to stderr and leaves no half-written PDF. The
@@ -488,8 +757,10 @@ def convert_to_pdf(docx: Path, timeout: int = 600) -> Path | None:
     # LibreOffice's temporary files (TMPDIR) stay beside the letters, in the run's staging folder.
     with tempfile.TemporaryDirectory(prefix=".jixi-lo-", dir=docx.parent) as profile:
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(docx.parent), str(docx)]
+                   "--convert-to", KEEP_BLANK_PAGES if duplex else "pdf", "--outdir", str(docx.parent), str(docx)]
         env = dict(os.environ, TMPDIR=profile, TMP=profile, TEMP=profile)
+        if FONTS_CONF.is_file() and "FONTCONFIG_FILE" not in env and sys.platform != "win32":
+            env["FONTCONFIG_FILE"] = str(FONTS_CONF)     # stand-ins for 仿宋_GB2312 etc. (templates/fonts.conf)
         try:
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            timeout=timeout, env=env)

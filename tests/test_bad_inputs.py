@@ -225,15 +225,17 @@ def assert_no_formulas_but_totals(book: Path, names: list[str]) -> None:
 
 
 def assert_letters_inside(out: Path) -> None:
-    """Every file written is inside the one run folder; letters are plain files in 通知书/."""
+    """Every file written is inside the one run folder; letters are plain files in 通知书/ (drafts of
+    暂缓拨付 firms in 通知书/暂缓拨付/)."""
     folder = run_folders(out)[0]
     everything = [p for p in out.rglob("*")]
     for p in everything:
         assert p.resolve().is_relative_to(folder.resolve()) or p == folder, p
-    letters = list((folder / "通知书").iterdir())
+    drafts = folder / "通知书" / "暂缓拨付"
+    letters = [p for p in (folder / "通知书").rglob("*") if p != drafts]
     assert letters
     for p in letters:
-        assert p.is_file() and p.parent == folder / "通知书"
+        assert p.is_file() and p.parent in (folder / "通知书", drafts)
         assert not any(ch in p.name for ch in '/\\:*?"<>|') and ".." not in p.name
         with zipfile.ZipFile(p) as zf:
             assert zf.testzip() is None

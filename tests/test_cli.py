@@ -188,7 +188,10 @@ def test_letters_one_per_paid_firm(tmp_path):
     firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine")
     paid = firms[(firms["序号"] != "合计") & (firms["兑现金额(元)"] > 0)]
     letters = sorted((run / "通知书").glob("*.docx"))
-    assert len(letters) == len(paid) + 1
+    drafts = sorted((run / "通知书" / "暂缓拨付").glob("*.docx"))
+    held = paid[paid["状态"] == "暂缓拨付"]
+    assert len(drafts) == len(held) > 0
+    assert len(letters) == len(paid) - len(held) + 1
     assert (run / "通知书" / "全部通知书.docx").exists()
 
 
@@ -266,7 +269,7 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-SUMMARY = re.compile(r"^本次生成通知书 (\d+) 份，输出文件夹中共有文件 (\d+) 个$", re.M)
+SUMMARY = re.compile(r"^本次生成通知书 (\d+) 份（可寄发 (\d+) 份、草稿 (\d+) 份），输出文件夹中共有文件 (\d+) 个$", re.M)
 
 
 def test_not_on_a_terminal_only_plain_lines_and_the_final_count(tmp_path, capsys):
@@ -278,13 +281,15 @@ def test_not_on_a_terminal_only_plain_lines_and_the_final_count(tmp_path, capsys
     (run,) = out.iterdir()
     lines = stdout.splitlines()
     assert re.search(r"(?m)^已读取输入文件 4 个，共 770 行（用时.*秒）$", stdout)
-    for start in ("已计算奖励（用时", "已写出兑现表“2023年度外贸奖励兑现表.xlsx”（用时", "已生成通知书 34 份及合并通知书（用时"):
+    for start in ("已计算奖励（用时", "已写出兑现表“2023年度外贸奖励兑现表.xlsx”（用时", "通知书：可寄发 29 份"):
         assert sum(line.startswith(start) for line in lines) == 1, start
-    letters = len(list((run / "通知书").glob("*.docx"))) - 1
+    ready = len(list((run / "通知书").glob("*.docx"))) - 1
+    drafts = len(list((run / "通知书" / "暂缓拨付").glob("*.docx")))
     files = sum(1 for p in run.rglob("*") if p.is_file())
-    assert (letters, files) == (34, 36)
-    assert SUMMARY.search(stdout).groups() == (str(letters), str(files))
-    assert lines[-2:] == [f"本次生成通知书 {letters} 份，输出文件夹中共有文件 {files} 个", f"输出文件夹：{run}"]
+    assert (ready, drafts) == (29, 5)
+    assert SUMMARY.search(stdout).groups() == (str(ready + drafts), str(ready), str(drafts), str(files))
+    assert lines[-2:] == [f"本次生成通知书 34 份（可寄发 29 份、草稿 5 份），输出文件夹中共有文件 {files} 个",
+                          f"输出文件夹：{run}"]
     assert english_words(stdout.replace(str(run), "")) == []
 
 
@@ -298,7 +303,7 @@ def test_without_letters_the_final_line_says_so(tmp_path, capsys):
 def test_on_a_terminal_each_stage_shows_a_live_line_then_wipes_it(tmp_path, capsys, monkeypatch):
     from jixi_batch import letters
 
-    def slow_pdf(docx):
+    def slow_pdf(docx, duplex=False):
         time.sleep(0.5)                              # long enough for the live line to be redrawn
         print("提示：转换时的一条消息", file=sys.stderr)
         time.sleep(0.3)                              # and drawn again after the message
@@ -312,15 +317,15 @@ def test_on_a_terminal_each_stage_shows_a_live_line_then_wipes_it(tmp_path, caps
     assert main(["--output", str(tmp_path / "out"), "--pdf"]) == 0
     shown, stdout = terminal.getvalue(), capsys.readouterr().out
     for label in ("正在读取输入文件", "正在计算奖励", "正在写出兑现表“2023年度外贸奖励兑现表.xlsx”",
-                  "正在把合并通知书转换为 PDF（34 份通知书）"):
+                  "正在把合并通知书转换为 PDF（29 份通知书）"):
         assert f"\r- {label}……已用 0 秒" in shown, label
-    assert "\r\\ 正在把合并通知书转换为 PDF（34 份通知书）……已用 0 秒" in shown      # redrawn while it runs
+    assert "\r\\ 正在把合并通知书转换为 PDF（29 份通知书）……已用 0 秒" in shown      # redrawn while it runs
     assert re.search(r"\r {20,}\r提示：转换时的一条消息\n", shown)            # wiped before another message
     assert re.search(r"\r {20,}\r$", shown)                                 # and wiped at the end
     assert "生成通知书" in shown and "34/34" in shown                       # write_letters' own bar
     assert "\r" not in stdout and "正在" not in stdout
     assert re.search(r"\n已把合并通知书转换为 PDF“全部通知书\.pdf”（用时 \d\.\d 秒）\n", stdout)
-    assert SUMMARY.search(stdout).groups() == ("34", "37")
+    assert SUMMARY.search(stdout).groups() == ("34", "29", "5", "37")
 
 
 def test_reading_progress_names_each_file_and_the_rows_read():
