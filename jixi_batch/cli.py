@@ -141,7 +141,9 @@ def run_batch(args) -> int:
     from .caps import factor_text
     from .model import RunResult
     from .money import format_yuan, percent_of
+    from .payout_documents import write_payout_documents
     from .payout_workbook import payout_filename, write_payout_workbook
+    from .publicity_list import missing_contact_warning
     from .run_folder import OutputFolderError, StagedRunFolder
 
     for line in bundle.console:
@@ -161,6 +163,8 @@ def run_batch(args) -> int:
     if result.issue_date > deadline:
         calc.warnings.append(f"落款日期 {result.issue_date:%Y年%-m月%-d日} 晚于兑现期限 {deadline:%Y年%-m月%-d日}"
                              f"（政策第{policy.meta.payout.article}条：{policy.meta.payout.text}），请核实")
+    if (no_contact := missing_contact_warning(policy)) is not None:
+        calc.warnings.append(no_contact)
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     pdf = None
@@ -168,6 +172,8 @@ def run_batch(args) -> int:
         with staged as folder:
             with stage("write"), paused_gc(), staged.writing("兑现表未能写完"):
                 write_payout_workbook(result, folder / payout_filename(bundle.year))
+            with stage("write"), paused_gc():
+                documents = write_payout_documents(result, folder, staged.writing)
             if not args.no_letters:
                 pdf = write_letters_into(staged, result, args.pdf)
     except OutputFolderError as exc:
@@ -179,6 +185,8 @@ def run_batch(args) -> int:
     print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
     print(review_line(calc))
+    for line in documents:
+        print(line)
     if args.pdf and not args.no_letters and pdf is None:
         from .letters import find_soffice
 

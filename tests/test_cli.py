@@ -11,6 +11,7 @@ import yaml
 
 from jixi_batch.cli import main
 from jixi_batch.policy import default_policy_path
+from jixi_batch.xlsx_style import HEADER_ROW
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "input_samples"
@@ -22,7 +23,8 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def _lines(run: Path) -> pd.DataFrame:
-    return pd.read_excel(run / BOOK, sheet_name="明细", engine="calamine", dtype={"统一社会信用代码": str})
+    return pd.read_excel(run / BOOK, sheet_name="明细", engine="calamine", dtype={"统一社会信用代码": str},
+                         header=HEADER_ROW)
 
 
 @pytest.mark.parametrize("argv", [["--budget-mode", "all"], ["--no-such-flag"], ["--year", "abc"]])
@@ -100,7 +102,7 @@ def test_letters_one_per_paid_firm(tmp_path):
     out = tmp_path / "out"
     assert main(["--input", str(SAMPLES), "--output", str(out)]) == 0
     run = next(out.iterdir())
-    firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine")
+    firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine", header=HEADER_ROW)
     paid = firms[(firms["序号"] != "合计") & (firms["兑现金额(元)"] > 0)]
     letters = sorted((run / "通知书").glob("*.docx"))
     assert len(letters) == len(paid) + 1
@@ -164,9 +166,28 @@ def test_an_earlier_payout_workbook_in_the_input_folder_is_named(tmp_path, capsy
     assert main(["--output", str(first), "--no-letters"]) == 0
     inputs = tmp_path / "in"
     shutil.copytree(SAMPLES, inputs)
-    shutil.copy(next(first.glob("*/*.xlsx")), inputs)
+    shutil.copy(next(first.glob("*/2023年度外贸奖励兑现表.xlsx")), inputs)
     out = tmp_path / "out"
     assert main(["--input", str(inputs), "--output", str(out)]) == 1
     err = capsys.readouterr().err
     assert "2023年度外贸奖励兑现表.xlsx" in err and "本程序生成的兑现表" in err and "移出输入文件夹" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("document, kind", [("2023年度外贸奖励资金拨付清单.xlsx", "拨付清单"),
+                                            ("2023年度外贸奖励拟兑现企业名单（公示）.xlsx", "公示名单")])
+def test_an_earlier_payment_or_publicity_list_in_the_input_folder_is_named(tmp_path, capsys, document, kind):
+    """The 拨付清单 has payees, codes and accounts, the 公示名单 names and codes: read as an input, either
+    would pass for 企业信息. Both are named and refused."""
+    import shutil
+
+    first = tmp_path / "first"
+    assert main(["--output", str(first), "--no-letters"]) == 0
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLES, inputs)
+    shutil.copy(next(first.glob(f"*/{document}")), inputs)
+    out = tmp_path / "out"
+    assert main(["--input", str(inputs), "--output", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"“{document}”是本程序生成的{kind}" in err and "移出输入文件夹" in err
     assert not out.exists() or not any(out.iterdir())
