@@ -72,7 +72,7 @@ def write_district_sheet(wb, styles: Styles, result: model.RunResult, head: Head
     write_header(ws, HEADERS, styles, HEADER_ROW)
     r = HEADER_ROW + 1
     for i, row in enumerate(rows, 1):
-        ws.write_number(r, 0, i, styles.int)
+        ws.write_number(r, 0, i, styles.int_center)
         ws.write_string(r, 1, row.district, styles.text)
         ws.write_number(r, 2, row.firms, styles.int)
         ws.write_number(r, 3, row.payout_fen / 100, styles.money_z)

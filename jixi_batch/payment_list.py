@@ -147,7 +147,7 @@ def _write_sheet(wb, styles: Styles, result: model.RunResult, head: Heading, pay
         if lines > 1:
             heights[r] = 14 * lines + 3
             ws.set_row(r, heights[r])
-        ws.write_number(r, 0, i, styles.int)
+        ws.write_number(r, 0, i, styles.int_center)
         ws.write_string(r, 1, p.name, styles.wrap)
         ws.write_string(r, 2, p.code, styles.text)
         ws.write_string(r, 3, p.bank, styles.wrap)
@@ -156,7 +156,7 @@ def _write_sheet(wb, styles: Styles, result: model.RunResult, head: Heading, pay
         else:
             ws.write_blank(r, 4, None, styles.text)
         ws.write_number(r, 5, p.amount_fen / 100, styles.money)
-        ws.write_string(r, 6, use, styles.text)
+        ws.write_string(r, 6, use, styles.text_center)
         r += 1
     last_data = r - 1
     ws.write_string(r, 0, "合计", styles.total_label)

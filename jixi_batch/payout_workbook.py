@@ -163,7 +163,7 @@ def _table_widths(cols: Sequence[_Col]) -> list[int]:
         elif col.kind == "wrap":
             widths.append(max(_width(col, header_wraps=True), display_width(col.header) // 2 + 2,
                               display_width(col.header) + 2 if display_width(col.header) <= 4 else 0))
-        elif col.kind == "int":
+        elif col.kind in ("int", "seq"):
             widths.append(max(max_display_width(col.values) + 1, display_width(col.header) + 2))
         elif col.kind == "text":
             # accounts (digits only) need no padding: a character unit is a little wider than a digit
@@ -211,6 +211,8 @@ def _write_columns(ws, styles: Styles, cols: Sequence[_Col], first_row: int = HE
             plan.append((1, values, styles.money_z, None))
         elif kind == "int":
             plan.append((1, col.values, styles.int, None))
+        elif kind == "seq":                       # 序号, centred
+            plan.append((1, col.values, styles.int_center, None))
         elif kind == "int_or_text":
             plan.append((2, col.values, styles.int, styles.text))
         else:
@@ -369,7 +371,7 @@ def _write_firms(wb, styles: Styles, result: model.RunResult, head: Heading) -> 
     n = 0 if firms is None else len(firms)
     zeros = [0] * n
     cols = [
-        _Col("序号", "int", _values(firms, "seq")),
+        _Col("序号", "seq", _values(firms, "seq")),
         _Col("统一社会信用代码", "text", _values(firms, "code")),
         _Col("企业名称", "wrap", _values(firms, "name"), cap=16),
         _Col("所属县区", "wrap", _values(firms, "district"), cap=8),

@@ -12,6 +12,7 @@ What the document says comes from ``publicity_list.publicity``: the two files sa
 """
 from __future__ import annotations
 
+import copy
 import io
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ LATIN_FONT = "Times New Roman"
 TITLE_PT, BODY_PT, TABLE_PT, LINE_PT = 22, 16, 12, 28
 # the list is an A4 landscape section: column widths, mm (text width 297 - 28 - 26 = 243 mm), wide
 # enough that a code or an amount never wraps
-COLUMN_MM = [13, 54, 50, 24, 70, 32]
+COLUMN_MM = [13, 50, 56, 24, 66, 34]
 ALIGN = [WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER,
          WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT]
 
@@ -143,32 +144,37 @@ def _cell(cell, text: str, align, *, bold: bool = False, font: str = BODY_FONT) 
 
 
 def _table(doc, pub: Publicity) -> None:
-    table = doc.add_table(rows=1, cols=len(HEADERS))
+    """The list: a header row, one row per firm, the 合计. The firms' rows are copies of one row
+    made with python-docx, their texts set in the XML: python-docx finds a row's cells by walking
+    the whole table, which would take seconds for a few thousand firms."""
+    table = doc.add_table(rows=3, cols=len(HEADERS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    header = table.rows[0]
-    _repeat_header(header)
-    _no_split(header)
-    for cell, text in zip(header.cells, HEADERS):
-        _cell(cell, text, WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT)
-    for i, e in enumerate(pub.entries, 1):
-        row = table.add_row()
-        _no_split(row)
-        values = [str(i), e.name, e.code, e.district, e.items, format_yuan(e.amount_fen)]
-        for cell, text, align in zip(row.cells, values, ALIGN):
-            _cell(cell, text, align)
-    total = table.add_row()
-    _no_split(total)
-    values = ["合计", f"共 {len(pub.entries)} 户", "", "", "", format_yuan(pub.total_fen)]
-    for cell, text, align in zip(total.cells, values, ALIGN):
-        _cell(cell, text, align, bold=True)
     # Word reads the cells' widths, LibreOffice and WPS the table grid: both are set
     for column, mm in zip(table.columns, COLUMN_MM):
         column.width = Mm(mm)
-    for row in table.rows:
+    header, pattern, total = table.rows
+    for row in (header, pattern, total):
+        _no_split(row)
         for cell, mm in zip(row.cells, COLUMN_MM):
             cell.width = Mm(mm)
+    _repeat_header(header)
+    for cell, text in zip(header.cells, HEADERS):
+        _cell(cell, text, WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT)
+    for cell, align in zip(pattern.cells, ALIGN):
+        _cell(cell, "x", align)                  # one run a cell, its text replaced below
+    totals = ["合计", f"共 {len(pub.entries)} 户", "", "", "", format_yuan(pub.total_fen)]
+    for cell, text, align in zip(total.cells, totals, ALIGN):
+        _cell(cell, text, align, bold=True)
+    model = pattern._tr
+    for i, e in enumerate(pub.entries, 1):
+        tr = copy.deepcopy(model)
+        for t, text in zip(tr.iter(qn("w:t")), (str(i), e.name, e.code, e.district, e.items,
+                                                  format_yuan(e.amount_fen))):
+            t.text = text
+        total._tr.addprevious(tr)
+    model.getparent().remove(model)
 
 
 def build_publicity_docx(pub: Publicity, preparer: str) -> bytes:

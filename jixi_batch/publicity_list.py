@@ -171,7 +171,7 @@ def _write_sheet(wb, styles: Styles, pub: Publicity) -> None:
         n_lines = max(wrapped_lines(e.items, widths[4]), wrapped_lines(e.name, widths[1]))
         if n_lines > 1:
             ws.set_row(r, 14 * n_lines + 3)
-        ws.write_number(r, 0, i, styles.int)
+        ws.write_number(r, 0, i, styles.int_center)
         ws.write_string(r, 1, e.name, styles.wrap)
         ws.write_string(r, 2, e.code, styles.text)
         if e.district:

@@ -127,6 +127,7 @@ class Styles:
         self.text_center = wb.add_format(dict(cell, num_format=TEXT_FMT, align="center"))
         self.int = wb.add_format(dict(cell, num_format=INT_FMT))
         self.int_bold = wb.add_format(dict(cell, num_format=INT_FMT, bold=True))
+        self.int_center = wb.add_format(dict(cell, num_format=INT_FMT, align="center"))
         self.pct = wb.add_format(dict(cell, num_format=PCT_FMT))
         self.factor = wb.add_format(dict(cell, num_format=FACTOR_FMT))
         self.date = wb.add_format(dict(cell, num_format=DATE_FMT))
