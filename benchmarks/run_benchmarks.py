@@ -150,8 +150,11 @@ def paid_lines(out: Path) -> dict[str, int]:
     """Σ 测算金额 per rule (fen) from the 明细 sheet of the run in ``out``."""
     import pandas as pd
 
-    book = next(out.glob("*/*.xlsx"))
-    lines = pd.read_excel(book, sheet_name="明细", engine="calamine")
+    sys.path.insert(0, str(ROOT))
+    from jixi_batch.xlsx_style import HEADER_ROW       # the table's header, below the title block
+
+    book = next(out.glob(f"*/{YEAR}年度外贸奖励兑现表.xlsx"))
+    lines = pd.read_excel(book, sheet_name="明细", engine="calamine", header=HEADER_ROW)
     sums: dict[str, int] = {}
     for rule, value in zip(lines["规则编号"], lines["测算金额(元)"]):
         sums[rule] = sums.get(rule, 0) + int((Decimal(repr(value)) * 100).to_integral_value())

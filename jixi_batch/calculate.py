@@ -76,10 +76,10 @@ def _finish_lines(lines: pd.DataFrame, facts: pd.DataFrame, policy: Policy, seq:
 
 
 def _firm_summary(lines: pd.DataFrame, facts: pd.DataFrame, policy: Policy, seq: pd.Series) -> pd.DataFrame:
-    """One row per firm with any line: amount after 从高不重复 per rule, the cuts, the payout."""
-    after_offset = lines.assign(amount=lines["computed_fen"] - lines["offset_fen"])
-    per_rule = after_offset.pivot_table(index="code", columns="rule_id", values="amount",
-                                        aggfunc="sum", fill_value=0)
+    """One row per firm with any line: 核定金额 per rule (so 汇总 and 企业汇总 tie out rule by rule),
+    the cuts already made in them, the payout (their sum)."""
+    per_rule = lines.pivot_table(index="code", columns="rule_id", values="approved_fen",
+                                 aggfunc="sum", fill_value=0)
     per_rule = per_rule.reindex(index=seq.index, columns=policy.rule_order, fill_value=0).astype(np.int64)
     sums = lines.groupby("code")[["art5_cut_fen", "budget_cut_fen", "approved_fen"]].sum().reindex(seq.index)
     info = facts.reindex(seq.index)

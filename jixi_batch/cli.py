@@ -408,7 +408,9 @@ def run_batch(args, console: Console | None = None) -> int:
     from .caps import factor_text
     from .model import RunResult
     from .money import format_yuan, percent_of
+    from .payout_documents import write_payout_documents
     from .payout_workbook import payout_filename, write_payout_workbook
+    from .publicity_list import missing_contact_warning
     from .run_folder import OutputFolderError, StagedRunFolder
     from .unclaimed import console_line as unclaimed_line
 
@@ -432,6 +434,8 @@ def run_batch(args, console: Console | None = None) -> int:
     if result.issue_date > deadline:
         calc.warnings.append(f"落款日期 {result.issue_date:%Y年%-m月%-d日} 晚于兑现期限 {deadline:%Y年%-m月%-d日}"
                              f"（政策第{policy.meta.payout.article}条：{policy.meta.payout.text}），请核实")
+    if (no_contact := missing_contact_warning(policy)) is not None:
+        calc.warnings.append(no_contact)
     output_dir = args.output or DEFAULT_OUTPUT
     staged = StagedRunFolder(output_dir, bundle.year, now)
     letters = None
@@ -443,6 +447,8 @@ def run_batch(args, console: Console | None = None) -> int:
                     staged.writing("兑现表未能写完"):
                 write_payout_workbook(result, book)
             print(f"已写出兑现表“{book.name}”{took(writing)}")
+            with console.stage("正在写出拨付清单和公示名单") as writing, stage("write"), paused_gc():
+                documents = write_payout_documents(result, folder, staged.writing)
             if not args.no_letters:
                 letters, pdf = write_letters_into(staged, result, args.pdf, args.duplex, console)
     except OutputFolderError as exc:
@@ -455,6 +461,8 @@ def run_batch(args, console: Console | None = None) -> int:
           + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
     print(review_line(calc))
     print(unclaimed_line(calc.unclaimed))
+    for line in documents:
+        print(line)
     if args.pdf and not args.no_letters and pdf is None:
         from .letters import find_soffice
 

@@ -15,11 +15,21 @@ if TYPE_CHECKING:
 
 # the payout workbook's sheets (OUTPUTS.md), in order
 SHEET_SUMMARY = "汇总"
+SHEET_DISTRICTS = "县区汇总"       # the 资金分配表 (OUTPUTS.md "Documents for each step of the payout")
 SHEET_FIRMS = "企业汇总"
 SHEET_LINES = "明细"
 SHEET_REVIEW = "待核查"
+SHEET_UNCLAIMED = "应享未享"        # OUTPUTS.md "应享未享": pays nothing
 SHEET_CHECK = "数据核对"
-SHEET_ORDER = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHECK]
+SHEET_RECORD = "运行记录"          # program, policy, inputs with SHA-256 ("A workbook ready to sign")
+SHEET_ORDER = [SHEET_SUMMARY, SHEET_DISTRICTS, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_UNCLAIMED, SHEET_CHECK,
+               SHEET_RECORD]
+# the sheets every payout workbook has had: a workbook holding them is one of ours, not an input
+PAYOUT_CORE_SHEETS = [SHEET_SUMMARY, SHEET_FIRMS, SHEET_LINES, SHEET_REVIEW, SHEET_CHECK]
+# the one sheet of the 拨付清单 and of the 公示名单, and what their title (cell A1) holds
+SHEET_PAYMENT_LIST = "拨付清单"
+SHEET_PUBLICITY = "公示名单"
+DOCUMENT_TITLES = {SHEET_PAYMENT_LIST: "外贸发展奖励资金拨付清单", SHEET_PUBLICITY: "外贸发展奖励拟兑现企业名单"}
 
 # 专项资金 modes (OUTPUTS.md --budget-mode): pay as computed and report an excess, or prorate
 BUDGET_MODES = ("report", "prorate")
@@ -73,10 +83,10 @@ class InputFile:
 FIRM_SUMMARY_COLS = [
     "seq",              # 序号, 1-based, firms ordered by code
     "code", "name", "district",
-    # then one int64 fen column per rule id (e.g. "A1", "A5X"): the line's
-    # amount after 从高不重复 (测算金额 − 从高不重复抵扣), 0 where the firm has no line
-    "art5_cut_fen", "budget_cut_fen",
-    "payout_fen",       # 兑现金额 = Σ rule columns − art5_cut − budget_cut = Σ approved
+    # then one int64 fen column per rule id (e.g. "A1", "A5X"): the line's 核定金额
+    # (after 从高不重复, 第五条封顶 and 预算核减), 0 where the firm has no line
+    "art5_cut_fen", "budget_cut_fen",   # already deducted in the rule columns; shown for the record
+    "payout_fen",       # 兑现金额 = Σ rule columns = Σ approved
     "bank", "account",
     "status",           # 正常 / 需核实 / 暂缓拨付: the highest level of the review rows naming the firm
     "address", "contact", "phone",

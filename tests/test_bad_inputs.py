@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 from jixi_batch import cli
+from jixi_batch.xlsx_style import HEADER_ROW
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "bad_inputs" / "cases"
@@ -72,7 +73,7 @@ def workbook_of(out: Path) -> Path:
 
 
 def sheet(book: Path, name: str) -> pd.DataFrame:
-    return pd.read_excel(book, sheet_name=name, dtype=object, engine="calamine", keep_default_na=False,
+    return pd.read_excel(book, sheet_name=name, dtype=object, engine="calamine", keep_default_na=False, header=HEADER_ROW,
                          na_values=[""])
 
 
@@ -210,17 +211,19 @@ def output_tree(out: Path) -> dict[str, bytes | None]:
 
 
 def assert_no_formulas_but_totals(book: Path, names: list[str]) -> None:
-    """Texts from the inputs stay text: the only formulas are the program's own totals (SUM)."""
-    wb = openpyxl.load_workbook(book)
+    """Texts from the inputs stay text: the only formulas are the program's own totals (SUM), in
+    the workbook and in the 拨付清单 and 公示名单 beside it."""
     seen = set()
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    assert ws.title in ("汇总", "企业汇总") and str(cell.value).startswith("=SUM("), \
-                        (ws.title, cell.value)
-                elif isinstance(cell.value, str) and cell.value in names:
-                    seen.add(cell.value)
+    for path in sorted(book.parent.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        assert ws.title in ("汇总", "县区汇总", "企业汇总", "拨付清单", "公示名单") \
+                            and str(cell.value).startswith("=SUM("), (path.name, ws.title, cell.value)
+                    elif isinstance(cell.value, str) and cell.value in names:
+                        seen.add(cell.value)
     assert seen == set(names), set(names) - seen
 
 

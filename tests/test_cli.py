@@ -20,6 +20,7 @@ import yaml
 
 from jixi_batch.cli import main
 from jixi_batch.policy import default_policy_path
+from jixi_batch.xlsx_style import HEADER_ROW
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "input_samples"
@@ -31,7 +32,8 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def _lines(run: Path) -> pd.DataFrame:
-    return pd.read_excel(run / BOOK, sheet_name="明细", engine="calamine", dtype={"统一社会信用代码": str})
+    return pd.read_excel(run / BOOK, sheet_name="明细", engine="calamine", dtype={"统一社会信用代码": str},
+                         header=HEADER_ROW)
 
 
 # What may stay in ASCII letters: option names, the program's name, the values the clerk types for
@@ -185,7 +187,7 @@ def test_letters_one_per_paid_firm(tmp_path):
     out = tmp_path / "out"
     assert main(["--input", str(SAMPLES), "--output", str(out)]) == 0
     run = next(out.iterdir())
-    firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine")
+    firms = pd.read_excel(run / BOOK, sheet_name="企业汇总", engine="calamine", header=HEADER_ROW)
     paid = firms[(firms["序号"] != "合计") & (firms["兑现金额(元)"] > 0)]
     letters = sorted((run / "通知书").glob("*.docx"))
     drafts = sorted((run / "通知书" / "暂缓拨付").glob("*.docx"))
@@ -252,7 +254,7 @@ def test_an_earlier_payout_workbook_in_the_input_folder_is_named(tmp_path, capsy
     assert main(["--output", str(first), "--no-letters"]) == 0
     inputs = tmp_path / "in"
     shutil.copytree(SAMPLES, inputs)
-    shutil.copy(next(first.glob("*/*.xlsx")), inputs)
+    shutil.copy(next(first.glob("*/2023年度外贸奖励兑现表.xlsx")), inputs)
     out = tmp_path / "out"
     assert main(["--input", str(inputs), "--output", str(out)]) == 1
     err = capsys.readouterr().err
@@ -296,7 +298,7 @@ def test_not_on_a_terminal_only_plain_lines_and_the_final_count(tmp_path, capsys
 def test_without_letters_the_final_line_says_so(tmp_path, capsys):
     assert main(["--output", str(tmp_path / "out"), "--no-letters"]) == 0
     stdout = capsys.readouterr().out
-    assert "\n未生成通知书（已指定 --no-letters），输出文件夹中共有文件 1 个\n输出文件夹：" in stdout
+    assert "\n未生成通知书（已指定 --no-letters），输出文件夹中共有文件 4 个\n输出文件夹：" in stdout
     assert "已生成通知书" not in stdout
 
 
@@ -325,7 +327,7 @@ def test_on_a_terminal_each_stage_shows_a_live_line_then_wipes_it(tmp_path, caps
     assert "生成通知书" in shown and "34/34" in shown                       # write_letters' own bar
     assert "\r" not in stdout and "正在" not in stdout
     assert re.search(r"\n已把合并通知书转换为 PDF“全部通知书\.pdf”（用时 \d\.\d 秒）\n", stdout)
-    assert SUMMARY.search(stdout).groups() == ("34", "29", "5", "37")
+    assert SUMMARY.search(stdout).groups() == ("34", "29", "5", "40")
 
 
 def test_reading_progress_names_each_file_and_the_rows_read():
@@ -351,3 +353,22 @@ def test_durations_in_chinese(seconds, text):
     from jixi_batch.progress import duration
 
     assert duration(seconds) == text
+
+
+@pytest.mark.parametrize("document, kind", [("2023年度外贸奖励资金拨付清单.xlsx", "拨付清单"),
+                                            ("2023年度外贸奖励拟兑现企业名单（公示）.xlsx", "公示名单")])
+def test_an_earlier_payment_or_publicity_list_in_the_input_folder_is_named(tmp_path, capsys, document, kind):
+    """The 拨付清单 has payees, codes and accounts, the 公示名单 names and codes: read as an input, either
+    would pass for 企业信息. Both are named and refused."""
+    import shutil
+
+    first = tmp_path / "first"
+    assert main(["--output", str(first), "--no-letters"]) == 0
+    inputs = tmp_path / "in"
+    shutil.copytree(SAMPLES, inputs)
+    shutil.copy(next(first.glob(f"*/{document}")), inputs)
+    out = tmp_path / "out"
+    assert main(["--input", str(inputs), "--output", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"“{document}”是本程序生成的{kind}" in err and "移出输入文件夹" in err
+    assert not out.exists() or not any(out.iterdir())

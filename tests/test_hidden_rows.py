@@ -14,6 +14,7 @@ from test_reading_support import CUSTOMS_HEADER, POLICY, customs_row
 from jixi_batch.cli import main
 from jixi_batch.reading import read_inputs, sheet_chunks
 from jixi_batch.reading.xls_rows import hidden_rows as xls_hidden_rows
+from jixi_batch.xlsx_style import HEADER_ROW
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROWS = [customs_row(amount=1000 + i, seq=i + 1) for i in range(6)]
@@ -102,7 +103,7 @@ def test_check_sheet_shows_hidden_rows(tmp_path):
     out = tmp_path / "out"
     assert main(["--input", str(folder), "--output", str(out), "--no-letters"]) == 0
     book = next(out.iterdir()) / "2023年度外贸奖励兑现表.xlsx"
-    check = pd.read_excel(book, sheet_name="数据核对", engine="calamine")
+    check = pd.read_excel(book, sheet_name="数据核对", engine="calamine", header=HEADER_ROW)
     assert check.loc[0, "读取行数"] == 4 and check.loc[0, "其中隐藏行数"] == 1 and check.loc[0, "核对"] == "✓ 平衡"
 
 

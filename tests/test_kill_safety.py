@@ -20,7 +20,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = "2023年度外贸奖励兑现表.xlsx"
-SHEETS = ["汇总", "企业汇总", "明细", "待核查", "数据核对"]
+SHEETS = ["汇总", "县区汇总", "企业汇总", "明细", "待核查", "应享未享", "数据核对", "运行记录"]
+DOCUMENTS = ["2023年度外贸奖励资金拨付清单.xlsx", "2023年度外贸奖励拟兑现企业名单（公示）.xlsx",
+             "2023年度外贸奖励拟兑现企业名单（公示）.docx"]
 
 
 def _start(out: Path) -> subprocess.Popen:
@@ -38,6 +40,9 @@ def _assert_only_complete_runs(out: Path) -> int:
         wb = openpyxl.load_workbook(run / BOOK, read_only=True)
         assert wb.sheetnames == SHEETS
         wb.close()
+        for name in DOCUMENTS:
+            with zipfile.ZipFile(run / name) as zf:
+                assert zf.testzip() is None
         letters = sorted(p for p in (run / "通知书").rglob("*") if p.is_file())     # drafts in 暂缓拨付/ too
         assert letters
         for letter in letters:

@@ -167,8 +167,8 @@ def test_sample_letters_pages(soffice, tmp_path):
     assert main(["--input", str(ROOT / "input_samples"), "--output", str(out), "--duplex",
                  "--issue-date", "2024-04-15"]) == 0
     run = next(out.iterdir())
-    firms = pd.read_excel(next(run.glob("*.xlsx")), sheet_name="企业汇总", engine="calamine")
-    lines = pd.read_excel(next(run.glob("*.xlsx")), sheet_name="明细", engine="calamine")
+    firms = pd.read_excel(run / "2023年度外贸奖励兑现表.xlsx", sheet_name="企业汇总", engine="calamine", header=3)
+    lines = pd.read_excel(run / "2023年度外贸奖励兑现表.xlsx", sheet_name="明细", engine="calamine", header=3)
     firms = firms[(firms["序号"] != "合计") & (firms["兑现金额(元)"] > 0) & (firms["状态"] != "暂缓拨付")]
     per_firm = lines.groupby("统一社会信用代码").size()
     expected = [int(per_firm[code]) for code in firms.sort_values("序号")["统一社会信用代码"]]

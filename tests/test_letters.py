@@ -498,7 +498,8 @@ def test_sample_letters_read_as_a_bureau_writes(tmp_path, capsys):
         in console
     assert "提示：政策参数文件未填写联系人和联系电话，通知书上不印联系方式" in console
     run = next(out.iterdir())
-    firms = pd.read_excel(next(run.glob("*.xlsx")), sheet_name="企业汇总", engine="calamine", dtype={"银行账号": str})
+    firms = pd.read_excel(run / "2023年度外贸奖励兑现表.xlsx", sheet_name="企业汇总", engine="calamine",
+                          dtype={"银行账号": str}, header=3)
     firms = firms[firms["序号"] != "合计"]
     own = [str(v) for v in pd.concat([firms["企业名称"], firms["统一社会信用代码"], firms["开户银行"], firms["银行账号"]])
            if isinstance(v, str)]

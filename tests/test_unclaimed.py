@@ -96,3 +96,22 @@ def test_console_line_counts_firms_and_sums_the_bounds():
     table = gaps([customs(C, 8_000_000), customs(code(2), 6_000_000)],
                  [firm(C, **declared), firm(code(2), **declared)])
     assert console_line(table).startswith("应享未享：2 户企业 2 项，按海关数据测算的金额上限合计 280,000.00 元")
+
+
+def test_the_sheet_is_in_the_workbook_of_a_sample_run(tmp_path, capsys):
+    """The sheet with the spec's columns, its bounds in 元 summing to the console line's total."""
+    from pathlib import Path
+
+    from jixi_batch.cli import main
+
+    samples = Path(__file__).resolve().parents[1] / "input_samples"
+    assert main(["--input", str(samples), "--output", str(tmp_path), "--no-letters"]) == 0
+    out = capsys.readouterr().out
+    (run,) = tmp_path.iterdir()
+    sheet = pd.read_excel(run / "2023年度外贸奖励兑现表.xlsx", sheet_name="应享未享", header=3, engine="calamine",
+                          dtype={"统一社会信用代码": str})
+    assert list(sheet.columns) == ["统一社会信用代码", "企业名称", "规则编号", "规则名称", "海关数据依据",
+                                   "缺少的申报项", "可能金额上限(元)", "联系方式"]
+    assert len(sheet) == 18 and sheet["统一社会信用代码"].nunique() == 17
+    total = f"{round(sheet['可能金额上限(元)'].sum(), 2):,.2f}"
+    assert f"应享未享：17 户企业 18 项，按海关数据测算的金额上限合计 {total} 元" in out

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model import REVIEW_COLS, SHEET_ORDER, InputFile, SheetAccount
+from ..model import DOCUMENT_TITLES, PAYOUT_CORE_SHEETS, REVIEW_COLS, InputFile, SheetAccount
 from ..policy import Policy
 from ..review import empty as _empty_review, review_frame
 from ..tables import APPLICATION_TABLES, ROLE_LABELS, TABLE_BY_ROLE, Customs, Firms, Loans, OtherAwards, Province
@@ -102,11 +102,25 @@ def read_inputs(paths: list[Path], policy: Policy, year: int | None = None,
     return _assemble(ordered, policy, year, warnings, console)
 
 
+def _refuse_own_document(book: Workbook) -> None:
+    """A 拨付清单 or 公示名单 this program wrote (its one sheet so named, its title in A1) is not an
+    input: its payees would be read as 企业信息."""
+    if len(book.sheets) != 1 or book.sheets[0].name not in DOCUMENT_TITLES:
+        return
+    sheet = book.sheets[0]
+    grid, _ = sheet.whole()
+    title = grid[0, 0] if grid.shape[0] and grid.shape[1] else None
+    if isinstance(title, str) and DOCUMENT_TITLES[sheet.name] in title:
+        raise InputError(f"文件“{book.path.name}”是本程序生成的{sheet.name}，不是输入文件。"
+                         "请把它移出输入文件夹后重新运行。")
+
+
 def _parse_file(book: Workbook, ctx: ReadContext) -> _FileRead:
     name = book.path.name
-    if set(SHEET_ORDER) <= {sheet.name for sheet in book.sheets}:
-        raise InputError(f"文件“{name}”是本程序生成的兑现表（有{'、'.join(SHEET_ORDER)}工作表），不是输入文件。"
+    if set(PAYOUT_CORE_SHEETS) <= {sheet.name for sheet in book.sheets}:
+        raise InputError(f"文件“{name}”是本程序生成的兑现表（有{'、'.join(PAYOUT_CORE_SHEETS)}工作表），不是输入文件。"
                          "请把它移出输入文件夹后重新运行。")
+    _refuse_own_document(book)
     warnings: list[str] = []
     notes = [f"{name}：工作表“{s}”为隐藏工作表，已跳过" for s in book.hidden]
     results: list[SheetResult] = []
