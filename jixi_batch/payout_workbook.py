@@ -188,10 +188,14 @@ def _row_heights(cols: Sequence[_Col], widths: Sequence[int], first_row: int) ->
     for col, width in zip(cols, widths):
         if col.kind != "wrap":
             continue
+        known: dict[str, int] = {}                 # names and sentences repeat: measure each once
         for i, text in enumerate(col.values):
             if text is None:
                 continue
-            lines = wrapped_lines(str(text), width)
+            text = str(text)
+            lines = known.get(text)
+            if lines is None:
+                lines = known[text] = wrapped_lines(text, width)
             if lines > 1:
                 row = first_row + i
                 heights[row] = max(heights.get(row, 0), LINE_HEIGHT * lines + 3)

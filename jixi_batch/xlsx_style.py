@@ -165,7 +165,7 @@ def wrapped_lines(text: str, width: float, pt: float = 10) -> int:
     room = max((width * 7 + 5 - 6) / (pt * 96 / 72 / 2), 1)
     if display <= room:
         return 1
-    ascii_share = sum(ch.isascii() for ch in text) / len(text)   # words of figures break at spaces only
+    ascii_share = len(text.encode("ascii", "ignore")) / len(text)   # words of figures break at spaces only
     return math.ceil(display / (room * (0.98 - 0.1 * ascii_share)))
 
 
