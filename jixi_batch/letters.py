@@ -99,32 +99,14 @@ _N = r"-?[0-9][0-9,]*(?:\.[0-9]+)?"          # a figure as format_yuan and the q
 _CJK_PUNCT = {"(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"}
 # phrases of the workbook's 计算说明 reworded for a letter, applied in order once the spaces are gone
 _REWORDINGS: list[tuple[re.Pattern, str]] = [(re.compile(pattern), replacement) for pattern, replacement in (
-    # A1: 海关进出口额 Y 元 − 上年 Y1 元 = 新增 I 元
-    (rf"({_N}元)[−-]上年({_N}元)=新增({_N}元)", r"\1，比上年\2新增\3"),
-    # A5G: 同比增量 Y 元 − Y1 元 = I 元; 每 S 元 奖 P 元，计 N 档 X 元
-    (rf"同比增量{_N}元[−-]({_N}元)=({_N}元)", r"比上年\1增加\2"),
-    (r"比上年0\.00元(新增|增加)", r"上年为零，\1"),
-    (rf"每({_N}元)奖({_N}元)", r"每增加\1奖励\2"),
-    (rf"计({_N})档({_N}元)", r"计\1档，共\2"),
-    # A5C: 按 50.00 元/吨 计
-    (rf"按({_N})元/吨计", r"按每吨\1元计"),
-    # A3S, A5F: a + b = c
-    (r"\+", "、"),
-    (rf"(元|）)=({_N}元)", r"\1，合计\2"),
-    # thresholds and comparisons
+    # thresholds and comparisons (the 计算说明 of a table cell keeps ≥, as OUTPUTS.md writes it)
     (rf"需≥({_N}[^，；。（）]*)", r"需达到\1（含）以上"),
     (rf"需>({_N}[^，；。（）]*)", r"需超过\1"),
     (rf"≥({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，达到\1（含）以上标准"),
     (rf"≤({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，未超过\1"),
     (rf">({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，超过\1"),
     (rf"<({_N}[^，；。（）]*?)(?=[，；。（）]|$)", r"，低于\1"),
-    # the caps' notes
-    (r"第五条各项合计", "第五条各项奖励合计"),
-    (r"元超过每户最高", "元，超过每户最高奖励"),
-    (r"按从高不重复原则", "按照“从高不重复”原则"),
-    (r"专项资金按比例压减（系数", "专项资金不足，各项奖励按同一比例压减（压减系数"),
     # English
-    (r"按LPR上限计", "按贷款市场报价利率上限计"),
     (r"LPR", "贷款市场报价利率"),
 )]
 # whatever symbol a new explanation might still hold, in words

@@ -31,11 +31,11 @@ from .xlsx_style import (
     max_display_width,
     money_width,
     setup_page,
-    sum_formula,
+    wrapped_lines,
     write_header,
     write_paragraph,
     write_signatures,
-    wrapped_lines,
+    write_total_row,
     write_xlsx,
 )
 
@@ -159,15 +159,7 @@ def _write_sheet(wb, styles: Styles, result: model.RunResult, head: Heading, pay
         ws.write_string(r, 6, use, styles.text_center)
         r += 1
     last_data = r - 1
-    ws.write_string(r, 0, "合计", styles.total_label)
-    ws.write_string(r, 1, f"共 {len(payees)} 户", styles.total_label)
-    for c in (2, 3, 4, 6):
-        ws.write_blank(r, c, None, styles.total_label)
-    if payees:
-        ws.write_formula(r, AMOUNT_COL, sum_formula(HEADER_ROW + 1, last_data, AMOUNT_COL), styles.money_bold,
-                         payments.payable_fen / 100)
-    else:
-        ws.write_number(r, AMOUNT_COL, 0, styles.money_bold)
+    write_total_row(ws, styles, r, len(payees), (2, 3, 4, 6), AMOUNT_COL, HEADER_ROW + 1, payments.payable_fen)
     r += 1
     ws.merge_range(r, 0, r, 1, LABEL_CAPITAL, styles.label)
     ws.merge_range(r, 2, r, ncols - 1, CAPITAL_PREFIX + to_capital_yuan(payments.payable_fen), styles.total_label)

@@ -30,10 +30,10 @@ from .xlsx_style import (
     max_display_width,
     money_width,
     setup_page,
-    sum_formula,
+    wrapped_lines,
     write_header,
     write_paragraph,
-    wrapped_lines,
+    write_total_row,
     write_xlsx,
 )
 
@@ -182,15 +182,7 @@ def _write_sheet(wb, styles: Styles, pub: Publicity) -> None:
         ws.write_number(r, 5, e.amount_fen / 100, styles.money)
         r += 1
     last_data = r - 1
-    ws.write_string(r, 0, "合计", styles.total_label)
-    ws.write_string(r, 1, f"共 {len(entries)} 户", styles.total_label)
-    for c in (2, 3, 4):
-        ws.write_blank(r, c, None, styles.total_label)
-    if entries:
-        ws.write_formula(r, AMOUNT_COL, sum_formula(HEADER_ROW + 1, last_data, AMOUNT_COL), styles.money_bold,
-                         pub.total_fen / 100)
-    else:
-        ws.write_number(r, AMOUNT_COL, 0, styles.money_bold)
+    write_total_row(ws, styles, r, len(entries), (2, 3, 4), AMOUNT_COL, HEADER_ROW + 1, pub.total_fen)
     r += 2
     for line in (*pub.bodies, chinese_date(pub.date)):
         ws.merge_range(r, 3, r, ncols - 1, line, styles.sign_right)

@@ -333,6 +333,21 @@ def sum_formula(first_row: int, last_row: int, col: int) -> str:
     return f"=SUM({xl_rowcol_to_cell(first_row, col)}:{xl_rowcol_to_cell(last_row, col)})"
 
 
+def write_total_row(ws, styles: Styles, row: int, count: int, blank_cols, amount_col: int, first_data: int,
+                    total_fen: int) -> None:
+    """A list's 合计 row: 合计, 共 N 户, the blank cells between, and the amount column's SUM (its value
+    cached as ``total_fen``, so a reader that does not recalculate sees it); 0 for an empty list."""
+    ws.write_string(row, 0, "合计", styles.total_label)
+    ws.write_string(row, 1, f"共 {count} 户", styles.total_label)
+    for c in blank_cols:
+        ws.write_blank(row, c, None, styles.total_label)
+    if count:
+        ws.write_formula(row, amount_col, sum_formula(first_data, row - 1, amount_col), styles.money_bold,
+                         total_fen / 100)
+    else:
+        ws.write_number(row, amount_col, 0, styles.money_bold)
+
+
 def write_xlsx(path: Path, fill: Callable, properties: dict, constant_memory: bool = False) -> None:
     """Make a workbook in memory with ``fill(wb, styles)`` and write it to ``path`` in one go.
 
