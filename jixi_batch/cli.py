@@ -14,14 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import batch
+from .batch import DEFAULT_YEAR, RunError
 from .model import BUDGET_MODES
-from .progress import BooksProgress, Console, Stage, display_width, took
+from .progress import Console, display_width
 from .reading.opening import INPUT_EXTS
-from .reading.workbooks import Workbooks
-from .timing import paused_gc, stage
 
-# Only light modules above: run_batch starts calamine parsing the input files in background
+# Only light modules above: batch.run starts calamine parsing the input files in background
 # threads (reading/workbooks.py) first and imports numpy, pandas and the rest meanwhile.
 if TYPE_CHECKING:
     from .policy import Policy
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = PROJECT_ROOT / "input_samples"
 DEFAULT_OUTPUT = PROJECT_ROOT / "output"
-LETTER_TEMPLATE = PROJECT_ROOT / "templates" / "notice_letter.docx"
-DEFAULT_YEAR = 2023
 TEMPLATE_NAME = "企业申报汇总（空白模板）.xlsx"
 
 
@@ -40,10 +37,6 @@ class UsageError(Exception):
 
 class HelpShown(Exception):
     """``--help`` was asked for and printed (exit status 0)."""
-
-
-class RunError(Exception):
-    """The run cannot proceed (exit status 1); the message is for the clerk."""
 
 
 # --- the command line in Chinese ------------------------------------------------------------------
@@ -371,159 +364,19 @@ def input_paths(args) -> list[Path]:
 
 
 def choose_policy(args, year: int | None, year_line: str = "") -> "Policy":
-    """The policy file given with --policy, or the one shipped for ``year`` (``year_line``: how the
-    year was chosen), every parameter checked."""
-    from .policy import PolicyError, default_policy_path, load_policy
-
-    path = args.policy or default_policy_path(year or DEFAULT_YEAR)
-    if args.policy is None and year is not None and not path.is_file():
-        basis = f"{year_line}。" if year_line else ""
-        raise RunError(f"{basis}没有 {year} 年度的政策参数文件（{path}）。如年度不对，请核对海关数据的“年月”列"
-                       f"或用 --year 指定计算年度；如确为 {year} 年度，请用 --policy 指定政策参数文件。")
-    try:
-        return load_policy(path)
-    except PolicyError as exc:
-        raise RunError(str(exc)) from None
+    """The policy of --policy, or the one shipped for ``year``, every parameter checked."""
+    return batch.choose_policy(args.policy, year, year_line)
 
 
 def run_batch(args, console: Console | None = None) -> int:
-    console = console or Console()
-    policy = choose_policy(args, args.year)     # a bad setting stops the run before any input is read
-    paths = input_paths(args)
-    with Workbooks(paths) as books, console.stage("正在读取输入文件") as reading:
-        from .reading import InputError, read_inputs
-
-        if console.live:
-            books = BooksProgress(books, reading, len(paths))
-        try:
-            with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy, args.year, books)
-            if args.year is None and args.policy is None and bundle.year != policy.year:
-                policy = choose_policy(args, bundle.year, bundle.year_line)
-                with stage("read"), paused_gc():
-                    bundle = read_inputs(paths, policy, bundle.year, books)
-        except InputError as exc:
-            raise RunError(str(exc)) from None
-    from .calculate import calculate
-    from .caps import factor_text
-    from .model import RunResult
-    from .money import format_yuan, percent_of
-    from .payout_documents import write_payout_documents
-    from .payout_workbook import payout_filename, write_payout_workbook
-    from .publicity_list import missing_contact_warning
-    from .run_folder import OutputFolderError, StagedRunFolder
-    from .unclaimed import console_line as unclaimed_line
-
-    for line in bundle.console:
-        print(line)
-    print(f"已读取输入文件 {len(bundle.files)} 个，共 {sum(f.rows_read for f in bundle.files):,} 行{took(reading)}")
-    with console.stage("正在计算奖励") as computing, stage("compute"), paused_gc():
-        calc = calculate(bundle, policy, args.budget_mode)
-    print(f"已计算奖励{took(computing)}")
-    now = datetime.now()
-    result = RunResult(
-        year=bundle.year, policy=policy, policy_path=str(policy.path), program_version=__version__,
-        run_time=f"{now:%Y-%m-%d %H:%M:%S}", rules=policy.rules_info(), lines=calc.lines, firms=calc.firms,
-        review=calc.review, accounts=bundle.accounts, files=bundle.files, fund_fen=policy.fund_fen,
-        total_before_budget_fen=calc.total_before_budget_fen, total_fen=calc.total_fen,
-        budget_mode=args.budget_mode, prorate_factor=calc.factor, warnings=calc.warnings,
-        issue_date=args.issue_date or now.date(), publicity_start=args.publicity_start or now.date(),
-        unclaimed=calc.unclaimed,
-    )
-    deadline = policy.meta.payout.deadline(bundle.year)
-    if result.issue_date > deadline:
-        calc.warnings.append(f"落款日期 {result.issue_date:%Y年%-m月%-d日} 晚于兑现期限 {deadline:%Y年%-m月%-d日}"
-                             f"（政策第{policy.meta.payout.article}条：{policy.meta.payout.text}），请核实")
-    if (no_contact := missing_contact_warning(policy)) is not None:
-        calc.warnings.append(no_contact)
-    output_dir = args.output or DEFAULT_OUTPUT
-    staged = StagedRunFolder(output_dir, bundle.year, now)
-    letters = None
-    pdf = None
-    try:
-        with staged as folder:
-            book = folder / payout_filename(bundle.year)
-            with console.stage(f"正在写出兑现表“{book.name}”") as writing, stage("write"), paused_gc(), \
-                    staged.writing("兑现表未能写完"):
-                write_payout_workbook(result, book)
-            print(f"已写出兑现表“{book.name}”{took(writing)}")
-            with console.stage("正在写出拨付清单和公示名单") as writing, stage("write"), paused_gc():
-                documents = write_payout_documents(result, folder, staged.writing)
-            if not args.no_letters:
-                letters, pdf = write_letters_into(staged, result, args.pdf, args.duplex, console)
-    except OutputFolderError as exc:
-        raise RunError(str(exc)) from None
-    for warning in calc.warnings:
-        print(f"提示：{warning}")
-    fund = policy.fund_fen
-    share = f"{percent_of(calc.total_fen, fund)}" if fund else "—"
-    print(f"兑现总额：{format_yuan(calc.total_fen)} 元；专项资金 {format_yuan(fund)} 元，使用 {share}"
-          + (f"；已按比例压减，系数 {factor_text(calc.factor)}" if calc.factor is not None else ""))
-    print(review_line(calc))
-    print(unclaimed_line(calc.unclaimed))
-    for line in documents:
-        print(line)
-    if args.pdf and not args.no_letters and pdf is None:
-        from .letters import find_soffice
-
-        if find_soffice() is None:
-            print("提示：未找到 LibreOffice（soffice），未生成 PDF；安装后可用 --pdf 重新生成")
-    print(written_line(staged.final, letters, args.no_letters))
-    print(f"输出文件夹：{staged.final}")
+    """The command line's face of :func:`batch.run`: arguments in, lines printed, exit status out."""
+    options = batch.RunOptions(
+        output=args.output or DEFAULT_OUTPUT, year=args.year, policy=args.policy, budget_mode=args.budget_mode,
+        letters=not args.no_letters, pdf=args.pdf, duplex=args.duplex, issue_date=args.issue_date,
+        publicity_start=args.publicity_start)
+    batch.check_policy(options)            # a bad setting stops the run before any input is read
+    batch.run(input_paths(args), options, say=print, console=console or Console())
     return 0
-
-
-def written_line(run: Path, letters, no_letters: bool) -> str:
-    """本次生成通知书 34 份（可寄发 29 份、草稿 5 份），输出文件夹中共有文件 37 个: the letters (one per paid
-    firm, the combined file not counted) and every file in the finished run folder, its subfolders included."""
-    files = sum(1 for p in run.rglob("*") if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(run).parts))
-    ready, drafts = (len(letters.ready), len(letters.drafts)) if letters is not None else (0, 0)
-    made = ("未生成通知书（已指定 --no-letters）" if no_letters else
-            f"本次生成通知书 {ready + drafts} 份" + (f"（可寄发 {ready} 份、草稿 {drafts} 份）" if drafts else ""))
-    return f"{made}，输出文件夹中共有文件 {files} 个"
-
-
-def review_line(calc) -> str:
-    """获奖企业 34 户（正常 25 户、需核实 4 户、暂缓拨付 5 户）；待核查 25 条（暂缓拨付 9 条、需核实 16 条）."""
-    from .review_levels import LEVELS, STATUS_OK
-
-    firms = calc.firms["status"].value_counts()
-    rows = calc.review["级别"].value_counts()
-    by_status = "、".join(f"{s} {firms[s]} 户" for s in (STATUS_OK,) + LEVELS if firms.get(s, 0))
-    by_level = "、".join(f"{lv} {rows[lv]} 条" for lv in LEVELS if rows.get(lv, 0))
-    return (f"获奖企业 {len(calc.firms)} 户" + (f"（{by_status}）" if by_status else "")
-            + f"；待核查 {len(calc.review)} 条" + (f"（{by_level}）" if by_level else ""))
-
-
-def write_letters_into(staged, result, pdf: bool, duplex: bool, console: Console):
-    """The letters of ``result`` in the staged run folder's 通知书 (drafts of 暂缓拨付 firms in
-    通知书/暂缓拨付), and the combined file of the ready ones as PDF when asked and made: (what was
-    written, the PDF or None). Says on the console how many are ready and how many are drafts.
-    Imported only when letters are wanted. On a terminal write_letters shows its own progress bar;
-    the PDF conversion gets a live line."""
-    from .letters import LetterTemplateError, convert_to_pdf, letter_notes, write_letters
-
-    started = Stage("")
-    try:
-        with stage("letters"), staged.writing("通知书未能写完"):
-            letters = write_letters(result, staged.staging / "通知书", LETTER_TEMPLATE,
-                                    progress=console.live, issue_date=result.issue_date, duplex=duplex)
-    except LetterTemplateError as exc:
-        raise RunError(str(exc)) from None
-    started.finish()
-    print(letters.summary() + took(started))
-    if letters.paths:
-        for note in letter_notes(result.policy):
-            print(f"提示：{note}")
-    if not (pdf and letters.combined):
-        return letters, None
-    with console.stage(f"正在把合并通知书转换为 PDF（{len(letters.ready)} 份通知书）") as converting, \
-            staged.writing("PDF 通知书未能写完"):
-        made = convert_to_pdf(letters.combined, duplex=duplex)
-    if made is not None:
-        print(f"已把合并通知书转换为 PDF“{made.name}”{took(converting)}")
-    return letters, made
 
 
 def run_template(argv: list[str]) -> int:

@@ -238,9 +238,9 @@ def test_files_of_other_kinds_are_named_and_skipped(tmp_path, capsys):
 
 
 def test_a_missing_letter_template_exits_1_and_writes_nothing(tmp_path, capsys, monkeypatch):
-    from jixi_batch import cli
+    from jixi_batch import batch
 
-    monkeypatch.setattr(cli, "LETTER_TEMPLATE", tmp_path / "没有这个模板.docx")
+    monkeypatch.setattr(batch, "LETTER_TEMPLATE", tmp_path / "没有这个模板.docx")
     out = tmp_path / "out"
     assert main(["--output", str(out)]) == 1
     assert "找不到通知书模板" in capsys.readouterr().err

@@ -407,9 +407,9 @@ def test_hostile_template_is_stopped_quickly_naming_the_template(result, tmp_pat
 
 
 def test_hostile_template_stops_the_run_with_exit_1_and_nothing_written(tmp_path, monkeypatch, capsys):
-    from jixi_batch import cli
+    from jixi_batch import batch, cli
 
-    monkeypatch.setattr(cli, "LETTER_TEMPLATE", _template_with(tmp_path, HOSTILE["a huge power"]))
+    monkeypatch.setattr(batch, "LETTER_TEMPLATE", _template_with(tmp_path, HOSTILE["a huge power"]))
     out = tmp_path / "out"
     assert cli.main(["--input", str(ROOT / "input_samples"), "--output", str(out)]) == 1
     err = capsys.readouterr().err
