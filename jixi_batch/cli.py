@@ -566,7 +566,7 @@ def run_compare(argv: list[str]) -> int:
     from .run_folder import output_error
 
     args = build_compare_parser().parse_args(argv)
-    target = args.output or args.run_b.parent / comparison_filename(args.run_a, args.run_b)
+    target = args.output or args.run_b.resolve().parent / comparison_filename(args.run_a, args.run_b)
     try:
         started = time.perf_counter()
         comparison = compare_runs(args.run_a, args.run_b)

@@ -35,7 +35,7 @@ TEXT_COLUMNS = {CODE: str, NAME: str, STATUS: str, SEQ: str, RULE_ID: str, RULE_
 
 # kinds of a changed line, as the clerk reads them
 LINE_ADDED, LINE_REMOVED, LINE_AMOUNT, LINE_NOTE = "新增", "取消", "金额变化", "说明变化"
-FIRM_CHANGED, FIRM_ADDED, FIRM_DROPPED = "金额变化", "新增企业", "减少企业"
+FIRM_CHANGED, FIRM_ADDED, FIRM_DROPPED, FIRM_STATUS = "金额变化", "新增企业", "减少企业", "状态变化"
 
 
 class CompareError(Exception):
@@ -90,6 +90,8 @@ class Comparison:
     added: list[FirmChange] = field(default_factory=list)
     dropped: list[FirmChange] = field(default_factory=list)
     lines: list[LineChange] = field(default_factory=list)
+    # same 兑现金额, another 状态 (e.g. 正常 -> 暂缓拨付: no longer on the 拨付清单)
+    status_changed: list[FirmChange] = field(default_factory=list)
 
     @property
     def total_diff_fen(self) -> int:
@@ -97,8 +99,8 @@ class Comparison:
 
     @property
     def firms(self) -> list[FirmChange]:
-        """Every firm that changed: amounts changed, then added, then dropped."""
-        return self.changed + self.added + self.dropped
+        """Every firm that changed: amounts changed, added, dropped, then 状态 alone changed."""
+        return self.changed + self.added + self.dropped + self.status_changed
 
     def line_counts(self) -> dict[str, int]:
         counts = dict.fromkeys((LINE_ADDED, LINE_REMOVED, LINE_AMOUNT, LINE_NOTE), 0)
@@ -108,7 +110,7 @@ class Comparison:
 
     @property
     def unchanged(self) -> bool:
-        return not (self.changed or self.added or self.dropped or self.lines)
+        return not (self.changed or self.added or self.dropped or self.lines or self.status_changed)
 
     def as_dict(self) -> dict:
         """Plain JSON-ready values: every amount both as fen (int) and as 元 text ("1,234.56")."""
@@ -118,6 +120,7 @@ class Comparison:
                 item[key[:-4] + "_yuan"] = None if value is None else format_yuan(value)
             return item
 
+        counts = self.line_counts()
         lines_by_firm: dict[str, list[dict]] = {}
         for line in self.lines:
             lines_by_firm.setdefault(line.code, []).append(money(asdict(line)))
@@ -128,12 +131,13 @@ class Comparison:
                   **money({"total_fen": self.total_b_fen})},
             **money({"total_diff_fen": self.total_diff_fen}),
             "counts": {"changed": len(self.changed), "added": len(self.added), "dropped": len(self.dropped),
-                       "lines": {"added": self.line_counts()[LINE_ADDED],
-                                 "removed": self.line_counts()[LINE_REMOVED],
-                                 "changed": self.line_counts()[LINE_AMOUNT] + self.line_counts()[LINE_NOTE]}},
+                       "status_changed": len(self.status_changed),
+                       "lines": {"added": counts[LINE_ADDED], "removed": counts[LINE_REMOVED],
+                                 "changed": counts[LINE_AMOUNT] + counts[LINE_NOTE]}},
             "changed": [money(asdict(f)) for f in self.changed],
             "added": [money(asdict(f)) for f in self.added],
             "dropped": [money(asdict(f)) for f in self.dropped],
+            "status_changed": [money(asdict(f)) for f in self.status_changed],
             "lines": [money(asdict(line)) for line in self.lines],
             "lines_by_firm": lines_by_firm,
         }
@@ -276,7 +280,7 @@ def read_run(run: Path) -> _Run:
         else:
             lines[key] = {"code": code, "name": name, "rule_name": _text(rule_name), "fen": fen,
                           "note": _text(note)}
-    return _Run(run.name, year, preparer, firms, lines)
+    return _Run(run.resolve().name, year, preparer, firms, lines)
 
 
 # --- comparing ----------------------------------------------------------------------------------
@@ -288,7 +292,7 @@ def compare_runs(run_a: Path, run_b: Path) -> Comparison:
         raise CompareError(f"两次指定的是同一个运行结果文件夹“{run_a}”，请指定两次不同的运行。")
     a, b = read_run(run_a), read_run(run_b)
 
-    changed, added, dropped = [], [], []
+    changed, added, dropped, status_changed = [], [], [], []
     for key, after in b.firms.items():
         before = a.firms.get(key)
         if before is None:
@@ -297,6 +301,9 @@ def compare_runs(run_a: Path, run_b: Path) -> Comparison:
         elif before["fen"] != after["fen"]:
             changed.append(FirmChange(FIRM_CHANGED, after["code"], after["name"], before["fen"], after["fen"],
                                       after["fen"] - before["fen"], before["status"], after["status"]))
+        elif before["status"] != after["status"]:
+            status_changed.append(FirmChange(FIRM_STATUS, after["code"], after["name"], before["fen"], after["fen"],
+                                             0, before["status"], after["status"]))
     for key, before in a.firms.items():
         if key not in b.firms:
             dropped.append(FirmChange(FIRM_DROPPED, before["code"], before["name"], before["fen"], None,
@@ -331,11 +338,12 @@ def compare_runs(run_a: Path, run_b: Path) -> Comparison:
         run_a=a.name, run_b=b.name, year_a=a.year, year_b=b.year, preparer=b.preparer or a.preparer,
         total_a_fen=sum(f["fen"] for f in a.firms.values()), total_b_fen=sum(f["fen"] for f in b.firms.values()),
         firms_a=len(a.firms), firms_b=len(b.firms), lines_a=len(a.lines), lines_b=len(b.lines),
-        changed=changed, added=added, dropped=dropped, lines=lines)
+        changed=changed, added=added, dropped=dropped, lines=lines, status_changed=status_changed)
 
 
 def comparison_filename(run_a: Path, run_b: Path) -> str:
-    return f"对比_{Path(run_a).name}_{Path(run_b).name}.xlsx"
+    """对比_<A>_<B>.xlsx, A and B the run folders' names (``.`` or ``run/`` given as they are resolved)."""
+    return f"对比_{Path(run_a).resolve().name}_{Path(run_b).resolve().name}.xlsx"
 
 
 def change_words(diff_fen: int) -> str:
@@ -354,7 +362,8 @@ def summary_lines(c: Comparison) -> list[str]:
         f"对比前：{c.run_a}，兑现总额 {format_yuan(c.total_a_fen)} 元，{c.firms_a} 户企业",
         f"对比后：{c.run_b}，兑现总额 {format_yuan(c.total_b_fen)} 元，{c.firms_b} 户企业",
         f"兑现总额{change_words(c.total_diff_fen)}",
-        f"兑现金额变化的企业 {len(c.changed)} 户，新增企业 {len(c.added)} 户，减少企业 {len(c.dropped)} 户",
+        f"兑现金额变化的企业 {len(c.changed)} 户，新增企业 {len(c.added)} 户，减少企业 {len(c.dropped)} 户"
+        + (f"；金额未变、状态变化的企业 {len(c.status_changed)} 户" if c.status_changed else ""),
         f"奖励明细：新增 {counts[LINE_ADDED]} 条，取消 {counts[LINE_REMOVED]} 条，"
         f"金额变化 {counts[LINE_AMOUNT]} 条，仅计算说明变化 {counts[LINE_NOTE]} 条",
     ]
@@ -459,6 +468,10 @@ def write_comparison(c: Comparison, path: Path, day: date | None = None) -> None
         ws.write_string(r, 0, "合计（即兑现总额变化）", styles.total_label)
         ws.write_blank(r, 1, None, styles.total_label)
         ws.write_formula(r, 2, sum_formula(r - 3, r - 1, 2), styles.money_bold, c.total_diff_fen / 100)
+        r += 1
+        ws.write_string(r, 0, "金额未变、状态变化的企业", styles.text)
+        ws.write_string(r, 1, f"{len(c.status_changed)} 户", styles.text)
+        ws.write_blank(r, 2, None, styles.text)
         r += 1
         for label, count in line_kinds:
             ws.write_string(r, 0, label, styles.text)

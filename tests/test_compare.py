@@ -14,9 +14,13 @@ import pytest
 
 from jixi_batch.cli import main
 from jixi_batch.compare import (
+    FIRM_ADDED,
     FIRM_CHANGED,
     FIRM_DROPPED,
+    FIRM_STATUS,
+    LINE_ADDED,
     LINE_AMOUNT,
+    LINE_NOTE,
     LINE_REMOVED,
     Comparison,
     FirmChange,
@@ -114,7 +118,7 @@ def test_a_run_compared_with_an_identical_run_finds_nothing(runs, tmp_path):
     c = compare_runs(before, twin)
     assert c.unchanged and c.total_diff_fen == 0 and c.total_a_fen == c.total_b_fen
     data = json.loads(c.to_json())
-    assert data["counts"] == {"changed": 0, "added": 0, "dropped": 0,
+    assert data["counts"] == {"changed": 0, "added": 0, "dropped": 0, "status_changed": 0,
                               "lines": {"added": 0, "removed": 0, "changed": 0}}
     assert data["total_diff_yuan"] == "0.00"
 
@@ -235,3 +239,69 @@ def test_to_fen_is_exact():
     assert to_fen(np.int64(700000)) == 70_000_000 and to_fen(5) == 500
     assert to_fen(None) == 0 and to_fen(float("nan")) == 0 and to_fen("") == 0
     assert to_fen("1,234.565") == 123_457
+
+
+def test_the_other_way_round_the_dropped_firm_is_added(runs):
+    before, after = runs
+    c = compare_runs(after, before)
+    assert [(f.code, f.diff_fen) for f in c.changed] == [(RAISED_CODE, -DIFF_FEN)]
+    assert [(f.kind, f.code, f.before_fen) for f in c.added] == [(FIRM_ADDED, DROPPED_CODE, None)]
+    assert c.dropped == [] and c.total_diff_fen == -compare_runs(before, after).total_diff_fen
+    assert [(x.kind, x.rule_id, x.note_before == "") for x in c.lines] == [
+        (LINE_AMOUNT, "A1", False), (LINE_ADDED, "A2N", True)]
+
+
+def test_a_firm_whose_status_alone_changed_is_listed(runs, tmp_path):
+    before, _ = runs
+    copy = tmp_path / "2023年度_20240103-000000"
+    shutil.copytree(before, copy)
+    wb = openpyxl.load_workbook(copy / BOOK)
+    ws = wb["企业汇总"]
+    header = [cell.value for cell in ws[HEADER_ROW + 1]]
+    code_col, status_col = header.index("统一社会信用代码"), header.index("状态")
+    for row in ws.iter_rows(min_row=HEADER_ROW + 2):
+        if row[code_col].value == RAISED_CODE:
+            assert row[status_col].value == "正常"
+            row[status_col].value = "暂缓拨付"
+    wb.save(copy / BOOK)
+    c = compare_runs(before, copy)
+    assert c.changed == c.added == c.dropped == c.lines == [] and not c.unchanged
+    assert [(f.kind, f.code, f.diff_fen, f.status_before, f.status_after) for f in c.status_changed] == [
+        (FIRM_STATUS, RAISED_CODE, 0, "正常", "暂缓拨付")]
+    assert c.total_diff_fen == 0        # the 合计 row (formulas without cached values now) is not read
+
+
+def test_a_damaged_workbook_exits_1_naming_the_folder(runs, tmp_path, capsys):
+    copy = tmp_path / "2023年度_20240104-000000"
+    shutil.copytree(runs[0], copy)
+    (copy / BOOK).write_bytes(b"PK\x03\x04 not really a workbook")
+    assert main(["compare", str(runs[0]), str(copy), "--output", str(tmp_path / "x.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "无法打开" in err and copy.name in err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_folder_given_as_dot_is_named_by_its_real_name(runs, tmp_path, capsys, monkeypatch):
+    before, after = runs
+    monkeypatch.chdir(after)
+    assert comparison_filename(before, Path(".")) == comparison_filename(before, after)
+    assert main(["compare", str(before), ".", "--output", str(tmp_path / "x.xlsx")]) == 0
+    assert after.name in capsys.readouterr().out
+
+
+def test_a_line_whose_explanation_alone_changed_is_listed(runs, tmp_path):
+    before, _ = runs
+    copy = tmp_path / "2023年度_20240105-000000"
+    shutil.copytree(before, copy)
+    wb = openpyxl.load_workbook(copy / BOOK)
+    ws = wb["明细"]
+    header = [cell.value for cell in ws[HEADER_ROW + 1]]
+    code_col, note_col = header.index("统一社会信用代码"), header.index("计算说明")
+    for row in ws.iter_rows(min_row=HEADER_ROW + 2):
+        if row[code_col].value == RAISED_CODE:
+            old = row[note_col].value
+            row[note_col].value = old + "（已复核）"
+    wb.save(copy / BOOK)
+    c = compare_runs(before, copy)
+    assert c.firms == []
+    assert [(x.kind, x.code, x.diff_fen, x.note_before, x.note_after) for x in c.lines] == [
+        (LINE_NOTE, RAISED_CODE, 0, old, old + "（已复核）")]
