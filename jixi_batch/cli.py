@@ -8,6 +8,7 @@ import argparse
 import os
 import re
 import sys
+import time
 import traceback
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -288,6 +289,7 @@ def build_parser() -> ChineseArgumentParser:
                     "不带参数运行时，读取 input_samples 文件夹，结果写入 output 文件夹。",
         epilog="其他命令：\n"
                "  python process.py template [--output 文件]    生成空白的企业申报汇总模板\n"
+               "  python process.py compare 运行A 运行B [--output 文件]    对比两次运行的兑现结果\n"
                + EXIT_CODES)
     parser.add_argument("--input", type=Path, metavar="文件夹",
                         help="输入文件夹，其中的表格文件都会读取，自动识别用途（默认：input_samples）")
@@ -339,6 +341,21 @@ def build_template_parser() -> ChineseArgumentParser:
     parser.add_argument("--year", type=_year_arg, default=DEFAULT_YEAR, metavar="年度",
                         help=f"政策年度（默认：{DEFAULT_YEAR}）")
     parser.add_argument("--policy", type=Path, metavar="文件", help="政策参数文件（默认：随程序提供的该年度文件）")
+    return parser
+
+
+def build_compare_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python process.py compare",
+        description="对比两次运行的兑现结果：兑现金额变化的企业、新增和减少的企业、各项奖励明细的变化及其计算说明，"
+                    "生成对比表“对比_<运行A>_<运行B>.xlsx”。",
+        epilog="运行A、运行B 是输出文件夹中的运行结果文件夹，如\n"
+               "  output/2023年度_20240415-093012\n"
+               "退出状态：0 完成；1 运行结果无法对比（未生成对比表）；2 命令行参数有误。")
+    parser.add_argument("run_a", type=Path, metavar="运行A", help="对比前的运行结果文件夹（output 中的一个子文件夹）")
+    parser.add_argument("run_b", type=Path, metavar="运行B", help="对比后的运行结果文件夹")
+    parser.add_argument("--output", type=Path, metavar="文件",
+                        help="对比表文件路径（默认：运行B所在文件夹中的“对比_<运行A>_<运行B>.xlsx”）")
     return parser
 
 
@@ -397,11 +414,37 @@ def run_template(argv: list[str]) -> int:
     return 0
 
 
+def run_compare(argv: list[str]) -> int:
+    from .compare import CompareError, compare_runs, comparison_filename, summary_lines, write_comparison
+    from .run_folder import output_error
+
+    args = build_compare_parser().parse_args(argv)
+    target = args.output or args.run_b.resolve().parent / comparison_filename(args.run_a, args.run_b)
+    try:
+        started = time.perf_counter()
+        comparison = compare_runs(args.run_a, args.run_b)
+    except CompareError as exc:
+        raise RunError(str(exc)) from None
+    if target.exists():
+        raise RunError(f"文件已存在，不会覆盖：{target}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_comparison(comparison, target)
+    except OSError as exc:
+        raise RunError(str(output_error(exc, "对比表未能写完", target.parent))) from None
+    for line in summary_lines(comparison):
+        print(line)
+    print(f"对比表：{target}（用时 {time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv[:1] == ["template"]:
             return run_template(argv[1:])
+        if argv[:1] == ["compare"]:
+            return run_compare(argv[1:])
         return run_batch(build_parser().parse_args(argv))
     except HelpShown:
         return 0

@@ -38,7 +38,7 @@ def _lines(run: Path) -> pd.DataFrame:
 
 # What may stay in ASCII letters: option names, the program's name, the values the clerk types for
 # --budget-mode, folder and file names, LibreOffice and PDF.
-_NOT_WORDS = re.compile(r"[\w-]*\.(?:xlsx|yaml|docx|pdf)|--?[a-z][a-z-]*|python|process\.py|template"
+_NOT_WORDS = re.compile(r"[\w-]*\.(?:xlsx|yaml|docx|pdf)|--?[a-z][a-z-]*|python|process\.py|template|compare"
                         r"|input_samples|output|report|prorate|LibreOffice|PDF")
 
 
@@ -60,6 +60,8 @@ WRONG_USE = {
     "ambiguous": (["--p", "x"], "参数 --p 不完整，可能是 --province, --policy, --pdf, --publicity-start"),
     "template unknown option": (["template", "--bogus"], "无法识别的参数：--bogus"),
     "template not a year": (["template", "--year", "二〇二三"], "参数 --year 的取值“二〇二三”不是年度"),
+    "compare one run": (["compare", "甲"], "缺少必需的参数：运行B"),
+    "compare unknown option": (["compare", "甲", "乙", "--bogus"], "无法识别的参数：--bogus"),
 }
 
 
@@ -102,7 +104,7 @@ def test_every_message_of_argparse_has_a_chinese_translation():
     assert [m for m, zh in ARGPARSE_ZH.items() if zh == m or english_words(identifiers.sub(" ", zh))] == []
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["template", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["template", "--help"], ["compare", "--help"]])
 def test_help_is_chinese_only_and_lined_up(argv, capsys, monkeypatch):
     from jixi_batch.progress import display_width
 
@@ -111,7 +113,7 @@ def test_help_is_chinese_only_and_lined_up(argv, capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert err == ""
     assert out.startswith("用法：python process.py") and "\n选项：\n" in out and "显示本说明后退出" in out
-    assert "--output 文件" in out and "退出状态：0 完成；1 输入数据无法使用" in out
+    assert "--output 文件" in out and "退出状态：0 完成；1 " in out and "2 命令行参数有误" in out
     assert english_words(out) == [], english_words(out)
     assert max(display_width(line) for line in out.splitlines()) <= 80
     starts = {display_width(m.group(1)) for m in re.finditer(r"(?m)^(  -\S.*?  +)(?=\S)", out)}
