@@ -105,6 +105,7 @@ def test_the_pages_show_the_result_in_chinese(computed):
     assert "18,087,846.70" in page and "计算说明" in page and "处理建议" in page and "应享未享" in page
     assert "鸡西市北疆新材料产业有限公司" in page and "暂缓拨付" in page
     assert "第五条各项奖励合计" in page                     # a firm's lines with their 计算说明
+    assert "企业申报汇总.xlsx，企业信息，第19行" in page and "上传文件" not in page   # the clerk's file names
     for path in ("/", "/runs"):
         got = client.get(path, headers=AUTH)
         assert got.status_code == 200 and body["run"] in got.get_data(as_text=True)

@@ -204,7 +204,9 @@ def create_app(output_dir, token: str, max_upload_bytes: int = MAX_UPLOAD_BYTES)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             data = summarize(outcome)
-            data["lines"] = notes + [shown_names(line, staging, names) for line in data["lines"]]
+            for key in ("lines", "warnings", "review"):     # the clerk's file names, not the saved ones
+                data[key] = renamed(data[key], lambda text: shown_names(text, staging, names))
+            data["lines"] = notes + data["lines"]
             save_summary(output, data)
         folder = outcome.folder
         return jsonify(run=folder.name, total=data["total"], firms=len(data["firms"]), review=data["review_count"],
@@ -251,6 +253,17 @@ def shown_names(text: str, staging: Path, names: dict[str, str]) -> str:
     for saved, shown in names.items():
         text = text.replace(str(staging / saved), shown).replace(saved, shown)
     return text.replace(str(staging), "上传文件夹")
+
+
+def renamed(value, rename):
+    """``value`` (JSON data) with ``rename`` applied to every string in it."""
+    if isinstance(value, str):
+        return rename(value)
+    if isinstance(value, list):
+        return [renamed(v, rename) for v in value]
+    if isinstance(value, dict):
+        return {k: renamed(v, rename) for k, v in value.items()}
+    return value
 
 
 def form_options(form, output: Path) -> batch.RunOptions:
