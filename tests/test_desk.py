@@ -324,3 +324,25 @@ def test_no_browser_and_a_taken_port(tmp_path, capsys, monkeypatch):
         assert main(["desk", "--no-browser", "--port", str(taken.getsockname()[1]),
                      "--output", str(tmp_path / "out")]) == 1
     assert "工作台未能启动" in capsys.readouterr().out
+
+
+def test_the_workbook_names_the_clerks_files_and_the_reader_sees_them(computed):
+    """What the reader learns from a file name (hg_2022_export: the year and direction) is the same as
+    on the command line, and the workbook's 待核查 rows and notes name the clerk's files. (The 运行记录
+    sheet gives the full path each file was read from, with its SHA-256: there, the upload's path.)"""
+    client, output, answer = computed
+    run = output / answer.get_json()["run"]
+    book = load_workbook(run / "2023年度外贸奖励兑现表.xlsx", read_only=True)
+    texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert not [t for t in texts if "上传文件" in t and ".desk-upload-" not in t]
+    assert any("hg_2022_export.xlsx" in t for t in texts) and any("企业申报汇总.xlsx" in t for t in texts)
+    assert any("hg_2022_export.xlsx：" in line and "2022" in line for line in answer.get_json()["lines"])
+
+
+def test_a_shown_path_never_makes_a_path_of_the_clerks_name(tmp_path):
+    from jixi_batch.desk.app import ShownPath
+
+    path = ShownPath.of(tmp_path / "上传文件01.xlsx", "../../x.xlsx")
+    assert path.name == "../../x.xlsx" and str(path) == str(tmp_path / "上传文件01.xlsx")
+    for derived in (path.with_suffix(".pdf"), path.with_name("a.xlsx"), path.with_stem("b"), path.parent):
+        assert derived.parent == tmp_path or derived == tmp_path

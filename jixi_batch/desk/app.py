@@ -50,6 +50,35 @@ MESSAGES = {
 }
 
 
+class ShownPath(type(Path())):
+    """A saved upload's path (generated, used for every access to the file) that gives the clerk's own
+    file name as its ``name``: the reader's messages, its 待核查 rows, the workbook's 运行记录 and what the
+    reader learns from a file name (a direction or a year, as on the command line) all see the clerk's
+    name, while the file system only ever sees the generated one."""
+
+    _shown: str | None = None
+
+    @classmethod
+    def of(cls, path: Path, shown: str) -> "ShownPath":
+        made = cls(path)
+        made._shown = shown
+        return made
+
+    @property
+    def name(self) -> str:
+        return self._shown or super().name
+
+    # a path derived from this one is made from the generated name, never from the clerk's
+    def with_name(self, name):
+        return Path(self).with_name(name)
+
+    def with_stem(self, stem):
+        return Path(self).with_stem(stem)
+
+    def with_suffix(self, suffix):
+        return Path(self).with_suffix(suffix)
+
+
 def display_name(raw: str | None) -> str:
     """A file's own name as the clerk gave it, for showing only: its last part (either separator),
     without control characters, at most 120 characters."""
@@ -192,7 +221,7 @@ def create_app(output_dir, token: str, max_upload_bytes: int = MAX_UPLOAD_BYTES)
                     path = staging / f"上传文件{n:02d}{suffix}"
                     upload.save(path)
                     names[path.name] = shown
-                    paths.append(path)
+                    paths.append(ShownPath.of(path, shown))
                 if not paths:
                     fail(422, "上传的文件中没有表格文件（.xlsx、.xls、.csv 等）。")
                 started = time.perf_counter()
