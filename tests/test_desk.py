@@ -346,3 +346,44 @@ def test_a_shown_path_never_makes_a_path_of_the_clerks_name(tmp_path):
     assert path.name == "../../x.xlsx" and str(path) == str(tmp_path / "上传文件01.xlsx")
     for derived in (path.with_suffix(".pdf"), path.with_name("a.xlsx"), path.with_stem("b"), path.parent):
         assert derived.parent == tmp_path or derived == tmp_path
+
+
+def test_a_big_upload_is_spooled_in_the_output_folder_and_gone_after(client, output, monkeypatch):
+    import tempfile
+
+    spooled = []
+    real = tempfile.SpooledTemporaryFile
+
+    def spy(*args, **kwargs):
+        spooled.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", spy)
+    got = client.post("/api/runs", headers=AUTH, data={"files": [(io.BytesIO(b"PK" + b"0" * (2 << 20)), "a.xlsx")]},
+                      content_type="multipart/form-data")
+    assert got.status_code == 422 and "a.xlsx" in got.get_json()["error"]
+    assert spooled == [output.absolute()] and visible(output) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGINT") or __import__("os").name != "posix",
+                    reason="Ctrl+C is sent as SIGINT on POSIX")
+def test_ctrl_c_stops_the_desk_with_a_chinese_line(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    desk = subprocess.Popen([sys.executable, "process.py", "desk", "--no-browser", "--output", str(tmp_path / "out")],
+                            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        first = desk.stdout.readline().decode()
+        assert first.startswith("工作台地址：http://127.0.0.1:")
+        while "Ctrl+C" not in desk.stdout.readline().decode():
+            pass
+        desk.send_signal(signal.SIGINT)
+        rest = desk.communicate(timeout=20)[0].decode()
+    finally:
+        if desk.poll() is None:
+            desk.kill()
+    assert desk.returncode == 0 and rest.strip() == "工作台已停止。"

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file
+from flask import Flask, Request, abort, g, jsonify, redirect, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 from werkzeug.security import safe_join
 
@@ -97,6 +97,14 @@ def create_app(output_dir, token: str, max_upload_bytes: int = MAX_UPLOAD_BYTES)
     output = Path(output_dir).absolute()
     output.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, static_folder="static", template_folder="templates")
+
+    class UploadRequest(Request):
+        # an upload being received is held in memory up to 1 MB, then in a nameless temporary file in
+        # the output folder (not the system's temporary folder), gone when the request ends
+        def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+            return tempfile.SpooledTemporaryFile(max_size=1 << 20, dir=output)
+
+    app.request_class = UploadRequest
     app.config.update(MAX_CONTENT_LENGTH=max_upload_bytes, JSON_AS_ASCII=False,
                       DESK_OUTPUT=output, DESK_TOKEN=token)
     app.json.ensure_ascii = False

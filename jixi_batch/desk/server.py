@@ -51,9 +51,10 @@ def serve(output: Path, port: int = 0, open_browser: bool = True) -> int:
         except Exception:  # no browser on this machine: the address above still works
             print("未能自动打开浏览器，请把上面的地址复制到浏览器中打开。")
     try:
-        server.serve_forever()
+        server.serve_forever()      # Werkzeug's returns on Ctrl+C (it swallows the KeyboardInterrupt)
     except KeyboardInterrupt:
-        print("\n工作台已停止。")
+        pass
     finally:
         server.server_close()
+    print("\n工作台已停止。", flush=True)
     return 0

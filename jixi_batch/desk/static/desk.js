@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var MAX_FILES = 20;
+  var MAX_BYTES = 512 * 1048576;     // the server answers 413 beyond; said here before sending
 
   function sizeText(bytes) {
     if (bytes >= 1048576) return (bytes / 1048576).toFixed(1) + " MB";
@@ -61,6 +62,8 @@
       e.preventDefault();
       if (!chosen.length) { show("请先选择或拖入输入文件。", "error"); return; }
       if (chosen.length > MAX_FILES) { show("每次计算最多 " + MAX_FILES + " 个文件，请移除多余的文件。", "error"); return; }
+      var total = chosen.reduce(function (sum, f) { return sum + f.size; }, 0);
+      if (total > MAX_BYTES) { show("所选文件合计 " + sizeText(total) + "，超过每次计算 512 MB 的上限，请分批或移除不需要的文件。", "error"); return; }
       var data = new FormData(form);
       data.delete("files");
       chosen.forEach(function (file) { data.append("files", file, file.name); });
