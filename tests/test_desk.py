@@ -387,3 +387,16 @@ def test_ctrl_c_stops_the_desk_with_a_chinese_line(tmp_path):
         if desk.poll() is None:
             desk.kill()
     assert desk.returncode == 0 and rest.strip() == "工作台已停止。"
+
+
+def test_a_defect_of_the_program_500_in_chinese_and_the_uploads_removed(client, output, monkeypatch):
+    from jixi_batch import batch
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(batch, "run", broken)
+    got = client.post("/api/runs", headers=AUTH, data={"files": sample_files()}, content_type="multipart/form-data")
+    assert got.status_code == 500
+    assert got.get_json()["error"].startswith("程序内部错误（ValueError：boom），未生成输出。")
+    assert visible(output) == []

@@ -155,6 +155,9 @@ def create_app(output_dir, token: str, max_upload_bytes: int = MAX_UPLOAD_BYTES)
     def http_error(exc: HTTPException):
         code = exc.code or 500
         message = getattr(exc, "desk_message", None) or MESSAGES.get(code, exc.description or "")
+        if (defect := getattr(exc, "original_exception", None)) is not None:     # a defect of the program
+            message = (f"程序内部错误（{defect.__class__.__name__}：{defect}），未生成输出。"
+                       f"请把输入文件和此信息交给维护人员。")
         if wants_json() or request.method == "POST":
             return jsonify(error=message), code
         return render_template("error.html", message=message, code=code), code
