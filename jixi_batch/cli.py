@@ -290,6 +290,8 @@ def build_parser() -> ChineseArgumentParser:
         epilog="其他命令：\n"
                "  python process.py template [--output 文件]    生成空白的企业申报汇总模板\n"
                "  python process.py compare 运行A 运行B [--output 文件]    对比两次运行的兑现结果\n"
+               "  python process.py desk [--port 端口] [--output 文件夹] [--no-browser]\n"
+               "                                                启动工作台（在浏览器中上传文件、计算和下载）\n"
                + EXIT_CODES)
     parser.add_argument("--input", type=Path, metavar="文件夹",
                         help="输入文件夹，其中的表格文件都会读取，自动识别用途（默认：input_samples）")
@@ -396,6 +398,32 @@ def run_batch(args, console: Console | None = None) -> int:
     return 0
 
 
+def build_desk_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python process.py desk",
+        description="启动工作台：在本机（127.0.0.1）开启网页，在浏览器中上传输入文件、计算、查看结果和下载；"
+                    "每次计算在输出文件夹中新建一个运行文件夹，与命令行相同。",
+        epilog=EXIT_CODES)
+    parser.add_argument("--port", type=_port_arg, default=0, metavar="端口", help="监听端口（默认：自动选择一个空闲端口）")
+    parser.add_argument("--output", type=Path, metavar="文件夹", help="输出文件夹（默认：output）")
+    parser.add_argument("--no-browser", action="store_true", help="不自动打开浏览器，只显示工作台地址")
+    return parser
+
+
+def _port_arg(text: str) -> int:
+    """A port given on the command line: 1 to 65535."""
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"的取值“{text}”不是端口号，应为 1 到 65535 之间的整数")
+    return int(text)
+
+
+def run_desk(argv: list[str]) -> int:
+    from .desk.server import serve
+
+    args = build_desk_parser().parse_args(argv)
+    return serve(args.output or DEFAULT_OUTPUT, args.port, open_browser=not args.no_browser)
+
+
 def run_template(argv: list[str]) -> int:
     from .application_template import write_application_template
     from .run_folder import output_error
@@ -445,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_template(argv[1:])
         if argv[:1] == ["compare"]:
             return run_compare(argv[1:])
+        if argv[:1] == ["desk"]:
+            return run_desk(argv[1:])
         return run_batch(build_parser().parse_args(argv))
     except HelpShown:
         return 0

@@ -37,8 +37,8 @@ def _lines(run: Path) -> pd.DataFrame:
 
 
 # What may stay in ASCII letters: option names, the program's name, the values the clerk types for
-# --budget-mode, folder and file names, LibreOffice and PDF.
-_NOT_WORDS = re.compile(r"[\w-]*\.(?:xlsx|yaml|docx|pdf)|--?[a-z][a-z-]*|python|process\.py|template|compare"
+# --budget-mode, the subcommands, folder and file names, LibreOffice and PDF.
+_NOT_WORDS = re.compile(r"[\w-]*\.(?:xlsx|yaml|docx|pdf)|--?[a-z][a-z-]*|python|process\.py|template|compare|desk"
                         r"|input_samples|output|report|prorate|LibreOffice|PDF")
 
 
@@ -104,7 +104,8 @@ def test_every_message_of_argparse_has_a_chinese_translation():
     assert [m for m, zh in ARGPARSE_ZH.items() if zh == m or english_words(identifiers.sub(" ", zh))] == []
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["template", "--help"], ["compare", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["template", "--help"], ["compare", "--help"],
+                                  ["desk", "--help"]])
 def test_help_is_chinese_only_and_lined_up(argv, capsys, monkeypatch):
     from jixi_batch.progress import display_width
 

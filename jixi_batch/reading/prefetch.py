@@ -25,6 +25,11 @@ from .opening import OpenedFile, open_file
 MAX_WORKERS = 4       # parsed chunks wait in memory for the main thread
 
 
+def as_path(path) -> Path:
+    """``path`` as a Path, a Path (or a subclass of it: the desk's uploads name the clerk's file) kept as given."""
+    return path if isinstance(path, Path) else Path(path)
+
+
 class Prefetch:
     """Files being opened (:func:`.opening.open_file`) by background threads."""
 
@@ -34,7 +39,7 @@ class Prefetch:
         self._lock = threading.Lock()
         self._futures: dict[Path, Future] = {}
         self._sizes: dict[Path, int] = {}
-        for path in map(Path, paths):
+        for path in map(as_path, paths):
             if path in self._sizes or path.name.startswith("~$"):
                 continue
             try:
@@ -77,15 +82,15 @@ class Prefetch:
 
     def size(self, path: Path) -> int:
         """The file's size in bytes when the prefetch started (0 if unknown)."""
-        return self._sizes.get(Path(path), 0)
+        return self._sizes.get(as_path(path), 0)
 
     def opened(self, path: Path) -> OpenedFile:
         """The opened file, waiting for its thread if needed; raises what opening raised.
 
         The file is handed over (its memory goes with the caller's reference); asked for a
         second time, it is opened again, here."""
-        future = self._futures.pop(Path(path), None)
-        return open_file(Path(path)) if future is None else future.result()
+        future = self._futures.pop(as_path(path), None)
+        return open_file(as_path(path)) if future is None else future.result()
 
     def close(self) -> None:
         """Cancel what has not started, let go of the opened files, stop the threads."""

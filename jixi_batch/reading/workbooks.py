@@ -160,7 +160,7 @@ class Workbooks:
 
     def open(self, path: Path) -> Workbook:
         """The file's sheets (InputError with a Chinese message when it cannot be used)."""
-        return _workbook(self._prefetch.opened(Path(path)))
+        return _workbook(self._prefetch.opened(path))
 
     def close(self) -> None:
         self._prefetch.close()

@@ -1,0 +1,125 @@
+// The desk's only script: the upload form (drop, choose, send, wait) and the firm list (search, filter,
+// open a firm's lines). Plain JavaScript, nothing fetched from elsewhere.
+(function () {
+  "use strict";
+  var MAX_FILES = 20;
+  var MAX_BYTES = 512 * 1048576;     // the server answers 413 beyond; said here before sending
+
+  function sizeText(bytes) {
+    if (bytes >= 1048576) return (bytes / 1048576).toFixed(1) + " MB";
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  // --- upload page ---------------------------------------------------------------------------------
+  var form = document.getElementById("compute");
+  if (form) {
+    var chosen = [];
+    var list = document.getElementById("chosen");
+    var drop = document.getElementById("drop");
+    var message = document.getElementById("message");
+
+    var show = function (text, kind) {
+      message.hidden = !text;
+      message.className = "message " + (kind || "");
+      message.textContent = text || "";
+    };
+    var render = function () {
+      list.innerHTML = "";
+      chosen.forEach(function (file, i) {
+        var li = document.createElement("li");
+        li.textContent = file.name;
+        var size = document.createElement("span");
+        size.className = "size";
+        size.textContent = sizeText(file.size);
+        li.appendChild(size);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.textContent = "移除";
+        remove.addEventListener("click", function () { chosen.splice(i, 1); render(); });
+        li.appendChild(remove);
+        list.appendChild(li);
+      });
+    };
+    var add = function (files) {
+      Array.prototype.forEach.call(files, function (file) {
+        if (file.name.charAt(0) === "." || file.name.indexOf("~$") === 0) return;
+        if (!chosen.some(function (f) { return f.name === file.name && f.size === file.size; })) chosen.push(file);
+      });
+      render();
+      show(chosen.length > MAX_FILES ? "每次计算最多 " + MAX_FILES + " 个文件，请移除多余的文件。" : "", "error");
+    };
+    document.getElementById("files").addEventListener("change", function (e) { add(e.target.files); e.target.value = ""; });
+    document.getElementById("folder").addEventListener("change", function (e) { add(e.target.files); e.target.value = ""; });
+    ["dragenter", "dragover"].forEach(function (t) {
+      drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (e) { add(e.dataTransfer.files); });
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!chosen.length) { show("请先选择或拖入输入文件。", "error"); return; }
+      if (chosen.length > MAX_FILES) { show("每次计算最多 " + MAX_FILES + " 个文件，请移除多余的文件。", "error"); return; }
+      var total = chosen.reduce(function (sum, f) { return sum + f.size; }, 0);
+      if (total > MAX_BYTES) { show("所选文件合计 " + sizeText(total) + "，超过每次计算 512 MB 的上限，请分批或移除不需要的文件。", "error"); return; }
+      var data = new FormData(form);
+      data.delete("files");
+      chosen.forEach(function (file) { data.append("files", file, file.name); });
+      var button = document.getElementById("go");
+      var busy = document.getElementById("busy");
+      var elapsed = document.getElementById("elapsed");
+      var started = Date.now();
+      var timer = setInterval(function () {
+        elapsed.textContent = "（已用 " + Math.round((Date.now() - started) / 1000) + " 秒）";
+      }, 500);
+      button.disabled = true; busy.hidden = false; show("");
+      fetch("/api/runs", { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().catch(function () { return { error: "服务器返回了无法识别的结果（" + response.status + "）。" }; })
+            .then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (answer.ok && answer.body.page) { window.location.href = answer.body.page; return; }
+          show("未能计算：" + (answer.body.error || "未知错误") + "\n未生成任何输出。", "error");
+        })
+        .catch(function () { show("无法连接工作台，请确认启动工作台的窗口没有关闭。", "error"); })
+        .then(function () { clearInterval(timer); button.disabled = false; busy.hidden = true; elapsed.textContent = ""; });
+    });
+  }
+
+  // --- result page: the firms -------------------------------------------------------------------------
+  var table = document.getElementById("firms");
+  if (table) {
+    var search = document.getElementById("search");
+    var district = document.getElementById("district");
+    var status = document.getElementById("status");
+    var shown = document.getElementById("shown");
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tr.firm"));
+    var filter = function () {
+      var q = search.value.trim().toLowerCase();
+      var n = 0;
+      rows.forEach(function (row) {
+        var ok = (!q || row.dataset.name.toLowerCase().indexOf(q) >= 0 || row.dataset.code.toLowerCase().indexOf(q) >= 0)
+          && (!district.value || row.dataset.district === district.value)
+          && (!status.value || row.dataset.status === status.value);
+        row.hidden = !ok;
+        if (!ok) { row.classList.remove("open"); row.nextElementSibling.hidden = true; }
+        if (ok) n += 1;
+      });
+      shown.textContent = "显示 " + n + " / " + rows.length + " 户";
+    };
+    [search, district, status].forEach(function (el) { el.addEventListener("input", filter); el.addEventListener("change", filter); });
+    var toggle = function (row) {
+      var open = !row.classList.contains("open");
+      row.classList.toggle("open", open);
+      row.nextElementSibling.hidden = !open;
+    };
+    rows.forEach(function (row) {
+      row.addEventListener("click", function () { toggle(row); });
+      row.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(row); } });
+    });
+    filter();
+  }
+})();
