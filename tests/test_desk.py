@@ -339,13 +339,14 @@ def test_no_browser_and_a_taken_port(tmp_path, capsys, monkeypatch):
 
 def test_the_workbook_names_the_clerks_files_and_the_reader_sees_them(computed):
     """What the reader learns from a file name (hg_2022_export: the year and direction) is the same as
-    on the command line, and the workbook's 待核查 rows and notes name the clerk's files. (The 运行记录
-    sheet gives the full path each file was read from, with its SHA-256: there, the upload's path.)"""
+    on the command line, and the workbook names the clerk's files everywhere — its 运行记录 too, where an
+    upload is named by the clerk's file name (the folder it was read from is gone after the run)."""
     client, output, answer = computed
     run = output / answer.get_json()["run"]
     book = load_workbook(run / "2023年度外贸奖励兑现表.xlsx", read_only=True)
     texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
-    assert not [t for t in texts if "上传文件" in t and ".desk-upload-" not in t]
+    assert not [t for t in texts if "上传文件" in t or ".desk-upload-" in t]
+    assert any(t == "hg_2022_export.xlsx（工作台上传）" for t in texts)
     assert any("hg_2022_export.xlsx" in t for t in texts) and any("企业申报汇总.xlsx" in t for t in texts)
     assert any("hg_2022_export.xlsx：" in line and "2022" in line for line in answer.get_json()["lines"])
 

@@ -8,6 +8,7 @@ listed twice in 企业信息, and list codes whose check character fails.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -382,7 +383,11 @@ def _assemble(reads: list[_FileRead], policy: Policy, year: int | None, warnings
     for read in reads:
         file_accounts = [r.account for r in read.results]
         rows = sum(a.rows_read for a in file_accounts)
-        files.append(InputFile(path=str(read.path), sha256=read.sha256, roles=_roles_of(read), rows_read=rows))
+        # a file uploaded on the desk is read under a generated name in a folder removed after the run:
+        # the run record keeps the clerk's own file name instead of that path
+        uploaded = read.path.name != os.path.basename(str(read.path))
+        where = f"{read.path.name}（工作台上传）" if uploaded else str(read.path)
+        files.append(InputFile(path=where, sha256=read.sha256, roles=_roles_of(read), rows_read=rows))
         console.append(_console_line(read))
         if copied[read.path.name]:
             console.append(f"{read.path.name}：{copied[read.path.name]:,} 行与前面的行完全相同（重复行），"
