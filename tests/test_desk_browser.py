@@ -108,6 +108,12 @@ def test_drop_compute_open_a_firm_and_download_the_workbook(browser, desk, tmp_p
     driver.execute_script("document.getElementsByName('issue_date')[0].value = '2024-04-15';"
                           "document.getElementsByName('publicity_start')[0].value = '2024-04-15';")
     assert len(chosen) == 4 and any("海关数据2023.xlsx" in li.text for li in chosen)
+    # the files read before computing: each file's role and rows in a table
+    rows = wait_for(lambda: [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#check-table tbody tr")
+                             if r.is_displayed()], what="the files checked")
+    assert len(rows) == 6 and any(r.startswith("海关数据2023.xlsx 进出口明细 海关数据 504 502 1 1") for r in rows), rows
+    assert "计算年度 2023 年" in driver.find_element(By.ID, "check-status").text
+    assert list(output.iterdir()) == []                                  # nothing written, the uploads gone
     driver.save_screenshot(str(shots / "desk-upload.png"))
 
     driver.find_element(By.ID, "go").click()

@@ -35,10 +35,71 @@
         var remove = document.createElement("button");
         remove.type = "button";
         remove.textContent = "移除";
-        remove.addEventListener("click", function () { chosen.splice(i, 1); render(); });
+        remove.addEventListener("click", function () { chosen.splice(i, 1); render(); check(); });
         li.appendChild(remove);
         list.appendChild(li);
       });
+    };
+    // the files read before anything is computed (POST /api/check): each file's role and rows, or the
+    // message the command line would give; only the answer to the latest choice is shown
+    var checked = document.getElementById("checked");
+    var checkStatus = document.getElementById("check-status");
+    var checkTable = document.getElementById("check-table");
+    var checkError = document.getElementById("check-error");
+    var asked = 0;
+    var cell = function (row, text, cls) {
+      var td = document.createElement("td");
+      td.textContent = text;
+      if (cls) td.className = cls;
+      row.appendChild(td);
+    };
+    var showCheck = function (body, ok) {
+      var tbody = checkTable.querySelector("tbody");
+      tbody.textContent = "";
+      checkError.hidden = ok;
+      checkError.textContent = ok ? "" : "这些文件不能用于计算：" + (body.error || "未知错误");
+      checkTable.hidden = !ok;
+      if (!ok) { checkStatus.textContent = ""; return; }
+      var count = 0;
+      (body.files || []).forEach(function (file) {
+        file.sheets.forEach(function (sheet, i) {
+          var row = document.createElement("tr");
+          cell(row, i === 0 ? file.file : "");
+          cell(row, sheet.sheet);
+          cell(row, sheet.role);
+          cell(row, String(sheet.rows_read), "num");
+          cell(row, String(sheet.rows_used), "num");
+          cell(row, String(sheet.rows_review), "num");
+          cell(row, String(sheet.rows_skipped), "num");
+          tbody.appendChild(row);
+        });
+        count += 1;
+      });
+      checkStatus.textContent = "已读取 " + count + " 个文件，计算年度 " + body.year + " 年。核对无误后请按“开始计算”。";
+      (body.lines || []).forEach(function (line) {
+        if (line.indexOf("未读取") >= 0 || line.indexOf("已跳过") >= 0) checkStatus.textContent += "\n" + line;
+      });
+    };
+    var check = function () {
+      asked += 1;
+      var mine = asked;
+      if (!chosen.length || chosen.length > MAX_FILES) { checked.hidden = true; return; }
+      var total = chosen.reduce(function (sum, f) { return sum + f.size; }, 0);
+      if (total > MAX_BYTES) { checked.hidden = true; return; }
+      var data = new FormData();
+      chosen.forEach(function (file) { data.append("files", file, file.name); });
+      var year = form.querySelector("[name=year]").value.trim();
+      if (year) data.append("year", year);
+      checked.hidden = false;
+      checkTable.hidden = true; checkError.hidden = true;
+      checkStatus.textContent = "正在读取文件，检查各文件的用途和行数……";
+      fetch("/api/check", { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().catch(function () { return { error: "服务器返回了无法识别的结果（" + response.status + "）。" }; })
+            .then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) { if (mine === asked) showCheck(answer.body, answer.ok); })
+        .catch(function () { if (mine === asked) showCheck({ error: "无法连接工作台，请确认启动工作台的窗口没有关闭。" }, false); });
     };
     var add = function (files) {
       Array.prototype.forEach.call(files, function (file) {
@@ -46,6 +107,7 @@
         if (!chosen.some(function (f) { return f.name === file.name && f.size === file.size; })) chosen.push(file);
       });
       render();
+      check();
       show(chosen.length > MAX_FILES ? "每次计算最多 " + MAX_FILES + " 个文件，请移除多余的文件。" : "", "error");
     };
     document.getElementById("files").addEventListener("change", function (e) { add(e.target.files); e.target.value = ""; });
