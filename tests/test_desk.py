@@ -454,3 +454,24 @@ def test_the_check_needs_the_token_and_the_desks_own_page(client, output):
     assert client.post("/api/check", headers=AUTH, data={"files": files},
                        content_type="multipart/form-data").status_code == 413
     assert visible(output) == []
+
+
+# --- the comparison on the page ----------------------------------------------------------------------------
+def test_the_runs_page_has_the_compare_controls(computed):
+    client, output, answer = computed
+    first = answer.get_json()["run"]
+    second = client.post("/api/runs", headers=AUTH, data={"files": sample_files(), "no_letters": "1"},
+                         content_type="multipart/form-data").get_json()["run"]
+    page = client.get("/runs", headers=AUTH).get_data(as_text=True)
+    for needle in ('id="compare-a"', 'id="compare-b"', 'id="compare-go"', "对比两次运行", 'id="compare-result"',
+                   f'<option value="{first}"', f'<option value="{second}" selected'):
+        assert needle in page, needle
+    script = client.get("/static/desk.js", headers=AUTH).get_data(as_text=True)
+    assert "/api/compare?a=" in script and "innerHTML" not in script.split("--- earlier runs")[1]
+    got = client.get(f"/api/compare?a={quote(first)}&b={quote(second)}", headers=AUTH).get_json()
+    assert got["a"]["total_yuan"] == got["b"]["total_yuan"] == "18,087,846.70" and got["changed"] == []
+
+
+def test_one_run_has_no_compare_controls(output, client):
+    (output / "2023年度_20240101-000000").mkdir(parents=True)
+    assert 'id="compare-go"' not in client.get("/runs", headers=AUTH).get_data(as_text=True)
