@@ -110,6 +110,7 @@
       check();
       show(chosen.length > MAX_FILES ? "每次计算最多 " + MAX_FILES + " 个文件，请移除多余的文件。" : "", "error");
     };
+    form.querySelector("[name=year]").addEventListener("change", check);     // read again for another year
     document.getElementById("files").addEventListener("change", function (e) { add(e.target.files); e.target.value = ""; });
     document.getElementById("folder").addEventListener("change", function (e) { add(e.target.files); e.target.value = ""; });
     ["dragenter", "dragover"].forEach(function (t) {
