@@ -20,6 +20,7 @@ from .timing import paused_gc, stage
 
 if TYPE_CHECKING:
     from .calculate import Calculation
+    from .reading.loader import InputBundle
     from .model import RunResult
     from .policy import Policy
 
@@ -81,6 +82,42 @@ def check_policy(options: RunOptions) -> "Policy":
     return choose_policy(options.policy, options.year)
 
 
+def _read(paths: list[Path], options: RunOptions, policy: "Policy", books) -> tuple["Policy", "InputBundle"]:
+    """The inputs read with ``policy``, read again with the year's own policy when the year comes from the
+    customs data and differs (RunError with the clerk's message when they cannot be used)."""
+    from .reading import InputError, read_inputs
+
+    try:
+        with stage("read"), paused_gc():
+            bundle = read_inputs(paths, policy, options.year, books)
+        if options.year is None and options.policy is None and bundle.year != policy.year:
+            policy = choose_policy(options.policy, bundle.year, bundle.year_line)
+            with stage("read"), paused_gc():
+                bundle = read_inputs(paths, policy, bundle.year, books)
+    except InputError as exc:
+        raise RunError(str(exc)) from None
+    return policy, bundle
+
+
+def check(paths: list[Path], options: RunOptions) -> dict:
+    """The inputs read as :func:`run` reads them, nothing computed or written (the desk's check before
+    computing): ``{"files": [{"file", "sheets": [{"sheet", "role" (Chinese), "rows_read", "rows_used",
+    "rows_review", "rows_skipped"}]}], "year", "lines"}`` in the order of ``paths``. RunError as run."""
+    from .tables import ROLE_LABELS
+
+    policy = check_policy(options)
+    with Workbooks(paths) as books:
+        _, bundle = _read(paths, options, policy, books)
+    files: dict[str, list[dict]] = {}
+    for account in bundle.accounts:
+        files.setdefault(account.file, []).append({
+            "sheet": account.sheet, "role": ROLE_LABELS.get(account.role, account.role),
+            "rows_read": account.rows_read, "rows_used": account.rows_used, "rows_review": account.rows_review,
+            "rows_skipped": account.rows_total_skipped})
+    return {"files": [{"file": name, "sheets": sheets} for name, sheets in files.items()],
+            "year": bundle.year, "lines": list(bundle.console)}
+
+
 def run(paths: list[Path], options: RunOptions, say: Callable[[str], None] = print,
         console: Console | None = None) -> RunOutcome:
     """Read ``paths``, compute, and write one run folder in ``options.output``.
@@ -97,19 +134,9 @@ def run(paths: list[Path], options: RunOptions, say: Callable[[str], None] = pri
 
     policy = check_policy(options)
     with Workbooks(paths) as books, console.stage("正在读取输入文件") as reading:
-        from .reading import InputError, read_inputs
-
         if console.live:
             books = BooksProgress(books, reading, len(paths))
-        try:
-            with stage("read"), paused_gc():
-                bundle = read_inputs(paths, policy, options.year, books)
-            if options.year is None and options.policy is None and bundle.year != policy.year:
-                policy = choose_policy(options.policy, bundle.year, bundle.year_line)
-                with stage("read"), paused_gc():
-                    bundle = read_inputs(paths, policy, bundle.year, books)
-        except InputError as exc:
-            raise RunError(str(exc)) from None
+        policy, bundle = _read(paths, options, policy, books)
     from .calculate import calculate
     from .caps import factor_text
     from .model import RunResult

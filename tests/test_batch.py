@@ -34,3 +34,22 @@ def test_a_bad_policy_file_stops_before_any_input_is_read(tmp_path):
     policy.write_text("policy: [\n", encoding="utf-8")
     with pytest.raises(batch.RunError, match="p.yaml"):
         batch.check_policy(batch.RunOptions(output=tmp_path, policy=policy))
+
+
+def test_check_reads_as_run_reads_and_writes_nothing(tmp_path):
+    """batch.check (the desk's 读取检查): each file's sheets with role and rows, in the order given, the year
+    and the reader's lines; the same RunError as run for inputs that cannot be used."""
+    paths = sorted(SAMPLES.iterdir())
+    out = tmp_path / "out"
+    found = batch.check(paths, batch.RunOptions(output=out))
+    assert [f["file"] for f in found["files"]] == [p.name for p in paths] and found["year"] == 2023
+    customs = next(f for f in found["files"] if f["file"] == "海关数据2023.xlsx")["sheets"]
+    assert customs == [{"sheet": "进出口明细", "role": "海关数据", "rows_read": 504, "rows_used": 502,
+                        "rows_review": 1, "rows_skipped": 1}]
+    assert any(line.startswith("计算年度：2023 年") for line in found["lines"])
+    assert not out.exists()
+    (tmp_path / "省厅奖励名单.xlsx").write_bytes(b"")
+    with pytest.raises(batch.RunError, match="空文件"):
+        batch.check([tmp_path / "省厅奖励名单.xlsx"], batch.RunOptions(output=out))
+    with pytest.raises(batch.RunError, match="没有 2022 年度的政策参数文件"):
+        batch.check(paths, batch.RunOptions(output=out, year=2022))

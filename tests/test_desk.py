@@ -412,3 +412,67 @@ def test_a_defect_of_the_program_500_in_chinese_and_the_uploads_removed(client, 
     assert got.status_code == 500
     assert got.get_json()["error"].startswith("程序内部错误（ValueError：boom），未生成输出。")
     assert visible(output) == []
+
+
+# --- the files checked before computing -------------------------------------------------------------------
+def test_the_samples_checked_before_computing(client, output):
+    """POST /api/check: each file's role and rows, as the command line reads them; nothing written."""
+    got = client.post("/api/check", headers=AUTH, data={"files": sample_files()}, content_type="multipart/form-data")
+    assert got.status_code == 200, got.get_json()
+    body = got.get_json()
+    assert body["year"] == 2023
+    files = {f["file"]: f["sheets"] for f in body["files"]}
+    assert sorted(files) == sorted(p.name for p in SAMPLES.iterdir())
+    customs = files["海关数据2023.xlsx"]
+    assert customs == [{"sheet": "进出口明细", "role": "海关数据", "rows_read": 504, "rows_used": 502,
+                        "rows_review": 1, "rows_skipped": 1}]
+    assert [s["role"] for s in files["企业申报汇总.xlsx"]] == ["企业申报汇总-企业信息", "企业申报汇总-贷款台账",
+                                                           "企业申报汇总-其他奖励"]
+    assert files["省厅奖励名单.xlsx"][0]["role"] == "省级奖励" and files["省厅奖励名单.xlsx"][0]["rows_read"] == 24
+    assert files["hg_2022_export.xlsx"][0]["rows_read"] == 190
+    assert any(line.startswith("海关数据2023.xlsx：") for line in body["lines"])
+    assert not any("上传文件" in line for line in body["lines"])
+    assert visible(output) == []                                  # no run folder, the uploads removed
+
+
+def test_an_empty_xlsx_checked_422_and_nothing_written(client, output):
+    got = client.post("/api/check", headers=AUTH, data={"files": [(io.BytesIO(b""), "省厅奖励名单.xlsx")]},
+                      content_type="multipart/form-data")
+    assert got.status_code == 422
+    error = got.get_json()["error"]
+    assert "空文件" in error and "省厅奖励名单.xlsx" in error and "上传文件" not in error
+    assert visible(output) == []
+
+
+def test_the_check_needs_the_token_and_the_desks_own_page(client, output):
+    assert client.post("/api/check", data={"files": sample_files()},
+                       content_type="multipart/form-data").status_code == 403
+    client.get(f"/?token={TOKEN}")
+    assert client.post("/api/check", headers={"Origin": "http://evil.example"}, data={"files": sample_files()},
+                       content_type="multipart/form-data").status_code == 403
+    assert client.get("/api/check", headers=AUTH).status_code == 405
+    files = [(io.BytesIO(b""), f"f{i}.xlsx") for i in range(MAX_FILES + 1)]
+    assert client.post("/api/check", headers=AUTH, data={"files": files},
+                       content_type="multipart/form-data").status_code == 413
+    assert visible(output) == []
+
+
+# --- the comparison on the page ----------------------------------------------------------------------------
+def test_the_runs_page_has_the_compare_controls(computed):
+    client, output, answer = computed
+    first = answer.get_json()["run"]
+    second = client.post("/api/runs", headers=AUTH, data={"files": sample_files(), "no_letters": "1"},
+                         content_type="multipart/form-data").get_json()["run"]
+    page = client.get("/runs", headers=AUTH).get_data(as_text=True)
+    for needle in ('id="compare-a"', 'id="compare-b"', 'id="compare-go"', "对比两次运行", 'id="compare-result"',
+                   f'<option value="{first}"', f'<option value="{second}" selected'):
+        assert needle in page, needle
+    script = client.get("/static/desk.js", headers=AUTH).get_data(as_text=True)
+    assert "/api/compare?a=" in script and "innerHTML" not in script.split("--- earlier runs")[1]
+    got = client.get(f"/api/compare?a={quote(first)}&b={quote(second)}", headers=AUTH).get_json()
+    assert got["a"]["total_yuan"] == got["b"]["total_yuan"] == "18,087,846.70" and got["changed"] == []
+
+
+def test_one_run_has_no_compare_controls(output, client):
+    (output / "2023年度_20240101-000000").mkdir(parents=True)
+    assert 'id="compare-go"' not in client.get("/runs", headers=AUTH).get_data(as_text=True)

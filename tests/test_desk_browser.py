@@ -108,6 +108,12 @@ def test_drop_compute_open_a_firm_and_download_the_workbook(browser, desk, tmp_p
     driver.execute_script("document.getElementsByName('issue_date')[0].value = '2024-04-15';"
                           "document.getElementsByName('publicity_start')[0].value = '2024-04-15';")
     assert len(chosen) == 4 and any("海关数据2023.xlsx" in li.text for li in chosen)
+    # the files read before computing: each file's role and rows in a table
+    rows = wait_for(lambda: [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#check-table tbody tr")
+                             if r.is_displayed()], what="the files checked")
+    assert len(rows) == 6 and any(r.startswith("海关数据2023.xlsx 进出口明细 海关数据 504 502 1 1") for r in rows), rows
+    assert "计算年度 2023 年" in driver.find_element(By.ID, "check-status").text
+    assert list(output.iterdir()) == []                                  # nothing written, the uploads gone
     driver.save_screenshot(str(shots / "desk-upload.png"))
 
     driver.find_element(By.ID, "go").click()
@@ -137,3 +143,46 @@ def test_drop_compute_open_a_firm_and_download_the_workbook(browser, desk, tmp_p
                for row in ws.iter_rows(values_only=True) for v in row if v is not None)
     run = unquote(driver.current_url.rsplit("/", 1)[1])
     assert (output / run / book.name).read_bytes() == book.read_bytes()
+
+
+def drop(driver, paths):
+    """The files dropped on the upload page's drop zone (through a scratch file input WebDriver can fill)."""
+    scratch = driver.execute_script(
+        "var i = document.createElement('input'); i.type = 'file'; i.multiple = true; i.id = 'scratch';"
+        "document.body.appendChild(i); return i;")
+    scratch.send_keys("\n".join(str(p) for p in paths))
+    driver.execute_script(
+        "var i = document.getElementById('scratch'), t = new DataTransfer();"
+        "for (var k = 0; k < i.files.length; k++) t.items.add(i.files[k]);"
+        "document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true,"
+        " cancelable: true})); i.remove();")
+
+
+def test_compute_twice_and_compare_on_the_page(browser, desk, tmp_path):
+    """The samples computed, then again without last year's customs file; the earlier-runs page compares
+    the two: the total's difference, the firms changed and added, a line's two 计算说明."""
+    from selenium.webdriver.common.by import By
+
+    driver, _ = browser
+    url, output = desk
+    shots = Path(os.environ.get("JIXI_DESK_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    samples = sorted(SAMPLES.iterdir())
+    driver.get(url)
+    for files in (samples, [p for p in samples if p.name != "hg_2022_export.xlsx"]):
+        driver.get(url.split("?")[0])
+        drop(driver, files)
+        driver.find_element(By.CSS_SELECTOR, "input[name=no_letters]").click()
+        driver.find_element(By.ID, "go").click()
+        wait_for(lambda: "/runs/" in driver.current_url, what="the result page")
+    driver.get(url.split("?")[0].rstrip("/") + "/runs")
+    driver.find_element(By.ID, "compare-go").click()
+    result = driver.find_element(By.ID, "compare-result")
+    wait_for(lambda: "差额" in result.text, what="the comparison")
+    text = result.text
+    assert "18,087,846.70" in text and "18,637,846.70" in text and "差额 +550,000.00 元" in text, text
+    assert "兑现金额变化的企业（3 户）" in text and "新增企业（1 户）" in text and "减少企业（0 户）" in text
+    assert "鸡西市鸡冠区兴旺服装加工有限公司" in text and "+40,000.00" in text
+    assert "较上年 80,001,234.00 元" in text and "较上年 0.00 元" in text       # both 计算说明 of a line
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", result)
+    driver.save_screenshot(str(shots / "desk-compare.png"))

@@ -19,6 +19,7 @@ import threading
 import time
 import unicodedata
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -208,41 +209,69 @@ def create_app(output_dir, token: str, max_upload_bytes: int = MAX_UPLOAD_BYTES)
     def api_runs():
         return jsonify(runs=[run_entry(f) for f in list_runs(output)])
 
-    @app.post("/api/runs")
-    def api_compute():
+    def received() -> list:
+        """The uploaded files of this request (413 beyond MAX_FILES, 422 when there are none)."""
         uploads = request.files.getlist("files")
         if len(uploads) > MAX_FILES:
             fail(413, MESSAGES[413])
         uploads = [u for u in uploads if u.filename]
         if not uploads:
             fail(422, "没有收到输入文件，请选择海关数据、省级奖励名单和企业申报汇总文件。")
+        return uploads
+
+    @contextmanager
+    def saved(uploads, notes: list[str]):
+        """The uploads saved under generated names in a fresh hidden folder of the output folder, removed
+        afterwards: (the folder, saved name -> the clerk's name, the paths to read)."""
+        staging = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=output))
+        try:
+            names: dict[str, str] = {}
+            paths: list[Path] = []
+            for n, upload in enumerate(uploads, 1):
+                shown = display_name(upload.filename)
+                suffix = safe_suffix(shown)
+                if suffix is None:
+                    notes.append(f"{shown}：不是表格文件（.xlsx、.xls、.csv 等），未读取")
+                    continue
+                path = staging / f"上传文件{n:02d}{suffix}"
+                upload.save(path)
+                names[path.name] = shown
+                paths.append(ShownPath.of(path, shown))
+            if not paths:
+                fail(422, "上传的文件中没有表格文件（.xlsx、.xls、.csv 等）。")
+            yield staging, names, paths
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @app.post("/api/check")
+    def api_check():
+        """The uploads read as a computation would read them, nothing computed and nothing written
+        (DESK.md step 1): each file's sheets with their roles and rows, the year, the reader's lines."""
+        uploads = received()
+        options = form_options(request.form, output)
+        notes: list[str] = []
+        with computing, saved(uploads, notes) as (staging, names, paths):
+            try:
+                found = batch.check(paths, options)
+            except batch.RunError as exc:
+                fail(422, shown_names(str(exc), staging, names))
+            found = renamed(found, lambda text: shown_names(text, staging, names))
+        found["lines"] = notes + found["lines"]
+        return jsonify(found)
+
+    @app.post("/api/runs")
+    def api_compute():
+        uploads = received()
         options = form_options(request.form, output)
         notes: list[str] = []
         with computing:
-            staging = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=output))
-            try:
-                names: dict[str, str] = {}
-                paths: list[Path] = []
-                for n, upload in enumerate(uploads, 1):
-                    shown = display_name(upload.filename)
-                    suffix = safe_suffix(shown)
-                    if suffix is None:
-                        notes.append(f"{shown}：不是表格文件（.xlsx、.xls、.csv 等），未读取")
-                        continue
-                    path = staging / f"上传文件{n:02d}{suffix}"
-                    upload.save(path)
-                    names[path.name] = shown
-                    paths.append(ShownPath.of(path, shown))
-                if not paths:
-                    fail(422, "上传的文件中没有表格文件（.xlsx、.xls、.csv 等）。")
+            with saved(uploads, notes) as (staging, names, paths):
                 started = time.perf_counter()
                 try:
                     outcome = batch.run(paths, options, say=lambda line: None)
                 except batch.RunError as exc:
                     fail(422, shown_names(str(exc), staging, names))
                 seconds = time.perf_counter() - started
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
             data = summarize(outcome)
             for key in ("lines", "warnings", "review"):     # the clerk's file names, not the saved ones
                 data[key] = renamed(data[key], lambda text: shown_names(text, staging, names))
