@@ -467,6 +467,8 @@ def test_the_runs_page_has_the_compare_controls(computed):
     for needle in ('id="compare-a"', 'id="compare-b"', 'id="compare-go"', "对比两次运行", 'id="compare-result"',
                    f'<option value="{first}"', f'<option value="{second}" selected'):
         assert needle in page, needle
+    assert page.count('id="compare-card"') == 1                       # once, in the page, not in its <title>
+    assert "<title>历次运行 — 外贸奖励兑现工作台</title>" in page
     script = client.get("/static/desk.js", headers=AUTH).get_data(as_text=True)
     assert "/api/compare?a=" in script and "innerHTML" not in script.split("--- earlier runs")[1]
     got = client.get(f"/api/compare?a={quote(first)}&b={quote(second)}", headers=AUTH).get_json()
