@@ -119,12 +119,13 @@ def check(paths: list[Path], options: RunOptions) -> dict:
 
 
 def run(paths: list[Path], options: RunOptions, say: Callable[[str], None] = print,
-        console: Console | None = None) -> RunOutcome:
+        console: Console | None = None, policy: "Policy | None" = None) -> RunOutcome:
     """Read ``paths``, compute, and write one run folder in ``options.output``.
 
     ``say`` gets each line for the clerk, in order; ``console`` runs the stages (a live line on a
-    terminal, nothing otherwise). RunError, with nothing written, when the inputs or the output
-    folder cannot be used."""
+    terminal, nothing otherwise); ``policy``: the one :func:`check_policy` already loaded for these
+    options, if the caller checked it first. RunError, with nothing written, when the inputs or the
+    output folder cannot be used."""
     console = console or Console(live=False)
     lines: list[str] = []
 
@@ -132,7 +133,7 @@ def run(paths: list[Path], options: RunOptions, say: Callable[[str], None] = pri
         lines.append(line)
         say(line)
 
-    policy = check_policy(options)
+    policy = policy or check_policy(options)
     with Workbooks(paths) as books, console.stage("正在读取输入文件") as reading:
         if console.live:
             books = BooksProgress(books, reading, len(paths))

@@ -393,8 +393,8 @@ def run_batch(args, console: Console | None = None) -> int:
         output=args.output or DEFAULT_OUTPUT, year=args.year, policy=args.policy, budget_mode=args.budget_mode,
         letters=not args.no_letters, pdf=args.pdf, duplex=args.duplex, issue_date=args.issue_date,
         publicity_start=args.publicity_start)
-    batch.check_policy(options)            # a bad setting stops the run before any input is read
-    batch.run(input_paths(args), options, say=print, console=console or Console())
+    policy = batch.check_policy(options)   # a bad setting stops the run before any input is read
+    batch.run(input_paths(args), options, say=print, console=console or Console(), policy=policy)
     return 0
 
 
