@@ -13,7 +13,7 @@ import traceback
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import batch
 from .batch import DEFAULT_YEAR, RunError
@@ -424,27 +424,33 @@ def run_desk(argv: list[str]) -> int:
     return serve(args.output or DEFAULT_OUTPUT, args.port, open_browser=not args.no_browser)
 
 
-def run_template(argv: list[str]) -> int:
-    from .application_template import write_application_template
+def write_new_file(target: Path, write: Callable[[Path], None], unfinished: str) -> None:
+    """``write(target)`` for a file that must not exist yet (never overwritten), its folder made; a
+    folder that cannot be written stops with the Chinese message of run_folder.output_error."""
     from .run_folder import output_error
 
-    args = build_template_parser().parse_args(argv)
-    policy = choose_policy(args, args.year)
-    target = args.output or DEFAULT_OUTPUT / TEMPLATE_NAME
     if target.exists():
         raise RunError(f"文件已存在，不会覆盖：{target}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_application_template(target, policy)
+        write(target)
     except OSError as exc:
-        raise RunError(str(output_error(exc, "空白模板未能写完", target.parent))) from None
+        raise RunError(str(output_error(exc, unfinished, target.parent))) from None
+
+
+def run_template(argv: list[str]) -> int:
+    from .application_template import write_application_template
+
+    args = build_template_parser().parse_args(argv)
+    policy = choose_policy(args, args.year)
+    target = args.output or DEFAULT_OUTPUT / TEMPLATE_NAME
+    write_new_file(target, lambda path: write_application_template(path, policy), "空白模板未能写完")
     print(f"空白企业申报汇总模板：{target}")
     return 0
 
 
 def run_compare(argv: list[str]) -> int:
     from .compare import CompareError, compare_runs, comparison_filename, summary_lines, write_comparison
-    from .run_folder import output_error
 
     args = build_compare_parser().parse_args(argv)
     target = args.output or args.run_b.resolve().parent / comparison_filename(args.run_a, args.run_b)
@@ -453,13 +459,7 @@ def run_compare(argv: list[str]) -> int:
         comparison = compare_runs(args.run_a, args.run_b)
     except CompareError as exc:
         raise RunError(str(exc)) from None
-    if target.exists():
-        raise RunError(f"文件已存在，不会覆盖：{target}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_comparison(comparison, target)
-    except OSError as exc:
-        raise RunError(str(output_error(exc, "对比表未能写完", target.parent))) from None
+    write_new_file(target, lambda path: write_comparison(comparison, path), "对比表未能写完")
     for line in summary_lines(comparison):
         print(line)
     print(f"对比表：{target}（用时 {time.perf_counter() - started:.1f} 秒）")
