@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import DOCUMENT_TITLES, PAYOUT_CORE_SHEETS, REVIEW_COLS, InputFile, SheetAccount
+from ..money import format_percent
 from ..policy import Policy
 from ..review import empty as _empty_review, review_frame
 from ..tables import APPLICATION_TABLES, ROLE_LABELS, TABLE_BY_ROLE, Customs, Firms, Loans, OtherAwards, Province
@@ -311,7 +312,7 @@ def _choose_year(rows: Counter, year: int | None, warnings: list[str]) -> tuple[
     stray = sorted(y for y in per_year if y not in substantial)
     if stray:
         listing = "、".join(f"{y} 年 {per_year[y]:,} 行" for y in stray)
-        line += f"；{listing}，不足海关数据行数的{float(YEAR_MIN_SHARE * 100):g}%，不作为计算年度"
+        line += f"；{listing}，不足海关数据行数的{format_percent(YEAR_MIN_SHARE)}，不作为计算年度"
     return chosen, line
 
 
